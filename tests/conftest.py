@@ -1,0 +1,177 @@
+"""The shared cast and fixtures of the whole suite.
+
+The cast: a US co-chair, a UA co-chair, a US member, a UA member, a monitor, an observer, a
+staff admin and an outsider (logged in, no role). The sample agreement is small and built
+here so every test starts from a known state; `sample_data` loads the full fixture instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tracker.accounts.models import Role, User
+from tracker.core.models import Agreement, Category, Organisation, Provision, ResponsibleParty
+from tracker.milestones.models import Milestone
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _evidence_root(settings, tmp_path):
+    """Uploaded files go to a per-test folder, never to var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "evidence"
+
+
+def make_user(username: str, role: str, party: str, **extra) -> User:
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        party=party,
+        first_name=extra.pop("first_name", username.replace("-", " ").title()),
+        **extra,
+    )
+
+
+@pytest.fixture
+def chair_us(db) -> User:
+    return make_user("chair-us", Role.CO_CHAIR, "US")
+
+
+@pytest.fixture
+def chair_ua(db) -> User:
+    return make_user("chair-ua", Role.CO_CHAIR, "UA")
+
+
+@pytest.fixture
+def member_us(db) -> User:
+    return make_user("member-us", Role.MEMBER, "US")
+
+
+@pytest.fixture
+def member_ua(db) -> User:
+    return make_user("member-ua", Role.MEMBER, "UA")
+
+
+@pytest.fixture
+def monitor(db) -> User:
+    return make_user("monitor", Role.MONITOR, "IND")
+
+
+@pytest.fixture
+def observer(db) -> User:
+    return make_user("observer", Role.OBSERVER, "IND")
+
+
+@pytest.fixture
+def staff_admin(db) -> User:
+    return make_user("admin", Role.STAFF_ADMIN, "IND", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Logged in, but no role yet."""
+    return make_user("outsider", "", "IND")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login():
+    """`login(user)` gives a Django test client logged in as that user."""
+    return client_for
+
+
+@pytest.fixture
+def agreement(db) -> Agreement:
+    return Agreement.objects.create(
+        title="Test cooperation agreement",
+        title_uk="Тестова угода про співпрацю",
+        short_name="test-agreement",
+        signed_on=datetime.date(2025, 4, 30),
+        place="Washington, D.C.",
+    )
+
+
+@pytest.fixture
+def provision(agreement) -> Provision:
+    return Provision.objects.create(
+        agreement=agreement,
+        reference="P-01",
+        title="Joint geological surveys",
+        title_uk="Спільні геологічні дослідження",
+        category=Category.GEOLOGICAL_SURVEY,
+        responsible_party=ResponsibleParty.JOINT,
+    )
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return Organisation.objects.create(
+        name="State Geological Service", kind=Organisation.Kind.AGENCY, affiliation="UA"
+    )
+
+
+def make_milestone(provision: Provision, party: str = "UA", **fields) -> Milestone:
+    defaults = {
+        "title": f"Milestone of {party}",
+        "responsible_party": party,
+        "due_date": datetime.date(2026, 6, 30),
+    }
+    return Milestone.objects.create(provision=provision, **{**defaults, **fields})
+
+
+@pytest.fixture
+def milestone_ua(provision) -> Milestone:
+    return make_milestone(provision, "UA", title="Publish survey tender")
+
+
+@pytest.fixture
+def milestone_us(provision) -> Milestone:
+    return make_milestone(provision, "US", title="Open investment window")
+
+
+@pytest.fixture
+def milestone_joint(provision) -> Milestone:
+    return make_milestone(provision, "JOINT", title="Agree data-sharing protocol")
+
+
+@pytest.fixture
+def sample_data(db):
+    call_command("load_sample_agreement", verbosity=0)

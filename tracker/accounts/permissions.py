@@ -1,0 +1,120 @@
+"""Who may do what: one predicate per action, checked by views and used by templates.
+
+Every predicate takes the user first and the object acted on second, and answers a plain
+bool. Views refuse with 403 when a predicate says no (404 where the object must stay hidden);
+templates call the same predicates through the ``can`` template filter, so a control is shown
+exactly when the server would accept it.
+
+Decisions not spelled out in DESIGN.md:
+- A JOINT milestone belongs to both parties, so either party's delegation may update it and
+  only a monitor may verify it (nobody verifies their own party's work).
+- Corrective actions are closed by monitors: the party that owns one does not certify its own
+  remedy.
+- Staff admins read every page; their edits go through the Django admin.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.accounts.models import Role
+from tracker.core.models import ResponsibleParty
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
+    from tracker.core.models import Evidence, Provision
+    from tracker.disputes.models import Dispute
+    from tracker.milestones.models import Milestone
+    from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+
+DELEGATE_ROLES = (Role.CO_CHAIR, Role.MEMBER)
+READER_ROLES = tuple(Role.values)
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role)
+
+
+def _speaks_for(user: User, responsible_party: str) -> bool:
+    """A delegate speaks for their own party and for joint commitments."""
+    return user.role in DELEGATE_ROLES and responsible_party in (
+        user.party,
+        ResponsibleParty.JOINT,
+    )
+
+
+def can_view(user: User) -> bool:
+    return _active(user) and user.role in READER_ROLES
+
+
+def can_update_milestone(user: User, milestone: Milestone) -> bool:
+    return _active(user) and _speaks_for(user, milestone.responsible_party)
+
+
+def can_verify_milestone(user: User, milestone: Milestone) -> bool:
+    """Verify or return: the other party's co-chair or a monitor, never the responsible party."""
+    if not _active(user):
+        return False
+    if user.role == Role.MONITOR:
+        return True
+    return (
+        user.role == Role.CO_CHAIR
+        and milestone.responsible_party != ResponsibleParty.JOINT
+        and milestone.responsible_party != user.party
+    )
+
+
+def can_record_check(user: User) -> bool:
+    return _active(user) and user.role == Role.MONITOR
+
+
+def can_update_check(user: User, check: MonitoringCheck) -> bool:
+    return can_record_check(user)
+
+
+def can_close_corrective_action(user: User, action: CorrectiveAction) -> bool:
+    return _active(user) and user.role == Role.MONITOR
+
+
+def can_raise_dispute(user: User, party: str | None = None) -> bool:
+    """A delegate raises disputes for their own party only."""
+    if not _active(user) or user.role not in DELEGATE_ROLES:
+        return False
+    return party is None or party == user.party
+
+
+def can_move_dispute(user: User, dispute: Dispute, to_status: str) -> bool:
+    """Role rules of each dispute transition; the service checks the state machine."""
+    if not _active(user) or user.role not in DELEGATE_ROLES:
+        return False
+    if to_status == "acknowledged":
+        return user.role == Role.CO_CHAIR and user.party == dispute.responding_party
+    if to_status in ("under_consultation", "escalated", "resolved"):
+        return user.role == Role.CO_CHAIR and user.party in (
+            dispute.raised_by_party,
+            dispute.responding_party,
+        )
+    if to_status == "withdrawn":
+        return user.party == dispute.raised_by_party
+    return False
+
+
+def can_record_position(user: User, dispute: Dispute) -> bool:
+    """The responding party's delegation records its position."""
+    return _active(user) and user.role in DELEGATE_ROLES and user.party == dispute.responding_party
+
+
+def can_comment(user: User, dispute: Dispute) -> bool:
+    return _active(user) and user.role in (*DELEGATE_ROLES, Role.MONITOR)
+
+
+def can_assess_provision(user: User, provision: Provision) -> bool:
+    return _active(user) and user.role == Role.CO_CHAIR
+
+
+def can_export_report(user: User) -> bool:
+    return can_view(user)
+
+
+def can_download_evidence(user: User, evidence: Evidence) -> bool:
+    return can_view(user)

@@ -1,0 +1,55 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker.core.models import (
+    Agreement,
+    Evidence,
+    Mineral,
+    Organisation,
+    Provision,
+    ProvisionAssessment,
+)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ("short_name", "title", "signed_on", "place")
+    search_fields = ("title", "title_uk", "short_name")
+    list_filter = ("signed_on",)
+
+
+@admin.register(Provision)
+class ProvisionAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "title", "category", "responsible_party", "agreement")
+    list_filter = ("agreement", "category", "responsible_party", "minerals")
+    search_fields = ("reference", "title", "title_uk", "text")
+    filter_horizontal = ("minerals",)
+
+
+@admin.register(ProvisionAssessment)
+class ProvisionAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ("provision", "level", "party", "assessed_by", "assessed_at")
+    list_filter = ("level", "party")
+    search_fields = ("provision__reference", "note")
+    list_select_related = ("provision", "assessed_by")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "affiliation")
+    list_filter = ("kind", "affiliation")
+    search_fields = ("name", "name_uk")
+
+
+@admin.register(Mineral)
+class MineralAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_uk")
+    search_fields = ("name", "name_uk")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("content_type",)
+    search_fields = ("original_name", "sha256")
+    readonly_fields = ("file", "original_name", "size", "content_type", "sha256", "uploaded_by")

@@ -1,0 +1,269 @@
+"""Agreements, provisions, organisations, minerals and the evidence files shared by all apps."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Party(models.TextChoices):
+    """The two signatories."""
+
+    US = "US", _("United States")
+    UA = "UA", _("Ukraine")
+
+
+class ResponsibleParty(models.TextChoices):
+    """Who carries a commitment: one party or both together."""
+
+    US = "US", _("United States")
+    UA = "UA", _("Ukraine")
+    JOINT = "JOINT", _("Joint")
+
+
+class Affiliation(models.TextChoices):
+    """Where a person or organisation stands: with one party or independent."""
+
+    US = "US", _("United States")
+    UA = "UA", _("Ukraine")
+    INDEPENDENT = "IND", _("Independent")
+
+
+class Category(models.TextChoices):
+    GEOLOGICAL_SURVEY = "geological_survey", _("Geological survey")
+    INVESTMENT = "investment_infrastructure", _("Investment & infrastructure")
+    TECHNOLOGY = "technology_sharing", _("Technology sharing")
+    GOVERNANCE = "governance_anti_corruption", _("Governance & anti-corruption")
+    ESG = "environmental_social", _("Environmental & social (ESG)")
+    CAPACITY = "capacity_building", _("Capacity building")
+    MONITORING = "monitoring_compliance", _("Monitoring & compliance")
+    OVERSIGHT = "oversight_disputes", _("Oversight & dispute resolution")
+
+
+class ValueChainStage(models.TextChoices):
+    EXPLORATION = "exploration", _("Exploration")
+    EXTRACTION = "extraction", _("Extraction")
+    PROCESSING = "processing", _("Processing")
+    RECYCLING = "recycling", _("Recycling")
+
+
+class ImplementationLevel(models.IntegerChoices):
+    """Peace Accords Matrix scale, derived from a provision's milestones."""
+
+    NOT_INITIATED = 0, _("Not initiated")
+    MINIMAL = 1, _("Minimal")
+    INTERMEDIATE = 2, _("Intermediate")
+    FULL = 3, _("Full")
+
+
+def localized(obj: object, field: str) -> str:
+    """The Ukrainian or English text of a bilingual field, falling back to the other one."""
+    english = getattr(obj, field) or ""
+    ukrainian = getattr(obj, f"{field}_uk") or ""
+    if (get_language() or "en").startswith("uk"):
+        return ukrainian or english
+    return english or ukrainian
+
+
+class Mineral(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mineral")
+        verbose_name_plural = _("minerals")
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("Government agency")
+        COMPANY = "company", _("Company")
+        NGO = "ngo", _("NGO")
+        INTERNATIONAL = "international", _("International organisation")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    affiliation = models.CharField(_("party"), max_length=3, choices=Affiliation.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class Agreement(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    title_uk = models.CharField(_("title (Ukrainian)"), max_length=300, blank=True)
+    short_name = models.SlugField(_("short name"), max_length=60, unique=True)
+    signed_on = models.DateField(_("signed on"))
+    place = models.CharField(_("place"), max_length=200)
+    place_uk = models.CharField(_("place (Ukrainian)"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    summary_uk = models.TextField(_("summary (Ukrainian)"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def display_summary(self) -> str:
+        return localized(self, "summary")
+
+
+class Provision(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("agreement")
+    )
+    reference = models.CharField(_("reference"), max_length=20)
+    title = models.CharField(_("title"), max_length=300)
+    title_uk = models.CharField(_("title (Ukrainian)"), max_length=300, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    text_uk = models.TextField(_("text (Ukrainian)"), blank=True)
+    category = models.CharField(_("category"), max_length=40, choices=Category.choices)
+    responsible_party = models.CharField(
+        _("responsible party"), max_length=5, choices=ResponsibleParty.choices
+    )
+    minerals = models.ManyToManyField(
+        Mineral, blank=True, related_name="provisions", verbose_name=_("minerals")
+    )
+    # A short fixed vocabulary (ValueChainStage); a list of codes keeps it one column.
+    value_chain_stages = models.JSONField(_("value-chain stages"), default=list, blank=True)
+    history = HistoricalRecords(m2m_fields=[minerals])
+
+    class Meta:
+        ordering = ["agreement", "reference"]
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "reference"], name="provision_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__in=Category.values), name="provision_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(responsible_party__in=ResponsibleParty.values),
+                name="provision_party_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category"]),
+            models.Index(fields=["responsible_party"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def display_text(self) -> str:
+        return localized(self, "text")
+
+    def get_value_chain_stages_display(self) -> list[str]:
+        labels = dict(ValueChainStage.choices)
+        return [str(labels.get(code, code)) for code in self.value_chain_stages]
+
+
+class ProvisionAssessment(models.Model):
+    """A co-chair's recorded judgement of how far a provision is implemented."""
+
+    provision = models.ForeignKey(
+        Provision,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("provision"),
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    party = models.CharField(_("party"), max_length=3, choices=Party.choices)
+    assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=ImplementationLevel.choices)
+    note = models.TextField(_("note"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_at"]
+        verbose_name = _("provision assessment")
+        verbose_name_plural = _("provision assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=0, level__lte=3), name="assessment_level_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision_id}: {self.level}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name is random; the name the person gave is kept only as data, never as a path.
+    return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """An uploaded file. Progress updates, checks and disputes point at it."""
+
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def display_name(self) -> str:
+        return PurePath(self.original_name).name
+
+    @staticmethod
+    def digest(chunks) -> str:
+        sha = hashlib.sha256()
+        for chunk in chunks:
+            sha.update(chunk)
+        return sha.hexdigest()

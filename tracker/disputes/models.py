@@ -1,0 +1,144 @@
+"""Disputes between the parties and their timeline."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.core.models import Agreement, Evidence, Party, Provision
+
+RESPONSE_DAYS = 30
+
+
+class DisputeStatus(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    UNDER_CONSULTATION = "under_consultation", _("Under consultation")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+CLOSED_DISPUTE_STATUSES = (DisputeStatus.RESOLVED, DisputeStatus.WITHDRAWN)
+
+
+def default_response_due() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=RESPONSE_DAYS)
+
+
+class Dispute(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("agreement")
+    )
+    provisions = models.ManyToManyField(
+        Provision, related_name="disputes", verbose_name=_("provisions")
+    )
+    raised_by_party = models.CharField(_("raised by"), max_length=3, choices=Party.choices)
+    responding_party = models.CharField(_("responding party"), max_length=3, choices=Party.choices)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="disputes_raised",
+        verbose_name=_("raised by (person)"),
+    )
+    raised_on = models.DateField(_("raised on"), default=timezone.localdate)
+    response_due = models.DateField(_("response due"), default=default_response_due)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"))
+    raising_position = models.TextField(_("position of the raising party"))
+    responding_position = models.TextField(_("position of the responding party"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.RAISED
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[provisions])
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(raised_by_party=models.F("responding_party")),
+                name="dispute_between_two_parties",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DisputeStatus.values), name="dispute_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (
+                        models.Q(status=DisputeStatus.RESOLVED, resolved_on__isnull=False)
+                        & ~models.Q(resolution="")
+                    )
+                    | (
+                        ~models.Q(status=DisputeStatus.RESOLVED)
+                        & models.Q(resolved_on__isnull=True)
+                    )
+                ),
+                name="dispute_resolved_with_resolution",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(response_due__gte=models.F("raised_on")),
+                name="dispute_response_due_after_raised",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "response_due"]),
+            models.Index(fields=["-raised_on", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_DISPUTE_STATUSES
+
+    @property
+    def response_overdue(self) -> bool:
+        # The response is owed until the responding party acknowledges.
+        return self.status == DisputeStatus.RAISED and self.response_due < timezone.localdate()
+
+
+class DisputeEvent(models.Model):
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        COMMENT = "comment", _("Comment")
+        POSITION = "position", _("Position recorded")
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("dispute")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dispute_events",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=DisputeStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=DisputeStatus.choices, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    evidence = models.ManyToManyField(
+        Evidence, blank=True, related_name="dispute_events", verbose_name=_("evidence")
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("dispute event")
+        verbose_name_plural = _("dispute events")
+        indexes = [models.Index(fields=["dispute", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id}: {self.get_kind_display()}"

@@ -1,0 +1,238 @@
+"""Milestones of a provision, their progress log and the rules of their status."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tracker.core.models import (
+    Evidence,
+    Organisation,
+    Provision,
+    ResponsibleParty,
+    localized,
+)
+
+DUE_SOON_DAYS = 14
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+
+
+class Schedule(models.TextChoices):
+    """Derived from the due date and status; never stored."""
+
+    ON_TRACK = "on_track", _("On track")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", _("Done on time")
+    LATE = "late", _("Completed late")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_soon(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+        )
+
+    def on_track(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gt=today + datetime.timedelta(days=DUE_SOON_DAYS))
+
+    def awaiting_verification(self):
+        return self.filter(status=Status.COMPLETED, verified_at__isnull=True)
+
+
+class Milestone(models.Model):
+    provision = models.ForeignKey(
+        Provision, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("provision")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_uk = models.CharField(_("title (Ukrainian)"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_uk = models.TextField(_("description (Ukrainian)"), blank=True)
+    responsible_party = models.CharField(
+        _("responsible party"), max_length=5, choices=ResponsibleParty.choices
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("lead organisation"),
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Raised by one on every save through the transition functions; a form carries the value
+    # it was rendered with, so a save based on stale data is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="milestone_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(responsible_party__in=ResponsibleParty.values),
+                name="milestone_party_valid",
+            ),
+            # A completion date exactly when completed, and completed means 100 %.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        status=Status.COMPLETED,
+                        completed_on__isnull=False,
+                        percent_complete=100,
+                    )
+                    | (~models.Q(status=Status.COMPLETED) & models.Q(completed_on__isnull=True))
+                ),
+                name="milestone_completed_on_iff_completed",
+            ),
+            # Verification only of a completed milestone, and always with who and when.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(verified_at__isnull=True, verified_by__isnull=True)
+                    | models.Q(
+                        status=Status.COMPLETED,
+                        verified_at__isnull=False,
+                        verified_by__isnull=False,
+                    )
+                ),
+                name="milestone_verified_only_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="milestone_version_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["responsible_party", "due_date"]),
+            models.Index(fields=["provision", "due_date"]),
+            models.Index(fields=["lead_organisation"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def awaiting_verification(self) -> bool:
+        return self.status == Status.COMPLETED and self.verified_at is None
+
+    def schedule(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.status == Status.CANCELLED:
+            return Schedule.CANCELLED
+        if self.status == Status.COMPLETED:
+            late = self.completed_on and self.completed_on > self.due_date
+            return Schedule.LATE if late else Schedule.DONE
+        if self.due_date < today:
+            return Schedule.OVERDUE
+        if self.due_date <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+            return Schedule.DUE_SOON
+        return Schedule.ON_TRACK
+
+    def get_schedule_display(self) -> str:
+        return str(dict(Schedule.choices)[self.schedule()])
+
+
+class ProgressUpdate(models.Model):
+    """One entry of a milestone's narrative log; every status change writes one."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Progress update")
+        VERIFICATION = "verification", _("Verified")
+        RETURN = "return", _("Returned")
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="updates", verbose_name=_("milestone")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UPDATE)
+    old_status = models.CharField(_("old status"), max_length=20, choices=Status.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
+    old_percent = models.PositiveSmallIntegerField(_("old percent"), default=0)
+    percent = models.PositiveSmallIntegerField(_("percent"))
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.ManyToManyField(
+        Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0, percent__lte=100),
+                name="progress_percent_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["milestone", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id}: {self.old_status} → {self.new_status}"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tracker.accounts.views import set_language
+from tracker.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("provisions/", core_views.provision_list, name="provision_list"),
+    path("provisions/<int:pk>/", core_views.provision_detail, name="provision_detail"),
+    path("", include("tracker.milestones.urls")),
+    path("checks/", include("tracker.monitoring.urls")),
+    path("disputes/", include("tracker.disputes.urls")),
+    path("reports/", include("tracker.reports.urls")),
+    path("admin/", admin.site.urls),
+]
