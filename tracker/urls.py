@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from tracker.accounts.views import set_language
 from tracker.core import views as core_views
+from tracker.reports.views import dashboard
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "accounts/login/",

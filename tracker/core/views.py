@@ -8,7 +8,9 @@ from django_htmx.middleware import HtmxDetails
 from tracker.accounts.access import viewer_required
 from tracker.core.filters import ProvisionFilter
 from tracker.core.models import Provision
+from tracker.disputes.queries import provision_disputes
 from tracker.milestones.queries import with_progress
+from tracker.monitoring.queries import provision_checks
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -26,13 +28,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse(status=503, content_type="text/plain")
     return HttpResponse(status=200, content_type="text/plain")
-
-
-@require_GET
-@viewer_required
-def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    provisions = with_progress(Provision.objects.select_related("agreement"))
-    return render(request, "core/dashboard.html", {"provisions": provisions})
 
 
 @require_GET
@@ -60,6 +55,8 @@ def provision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         {
             "provision": provision,
             "milestones": milestones,
+            "checks": provision_checks(provision),
+            "disputes": provision_disputes(provision),
             "history": provision.history.select_related("history_user")[:20],
         },
     )

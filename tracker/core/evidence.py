@@ -1,0 +1,116 @@
+"""Evidence uploads: size limit, type checked by content, random stored name, SHA-256.
+
+The name a person gave a file is kept only as data for display. The type is decided by the
+file's first bytes (magic numbers), never by its name or the browser's Content-Type, so a
+renamed executable or HTML page is refused.
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from tracker.core.models import Evidence
+
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV, TXT = "text/csv", "text/plain"
+ALLOWED_TYPES = (PDF, PNG, JPEG, DOCX, XLSX, CSV, TXT)
+
+_SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
+# Text that a browser could take for markup or script is refused even in a .txt or .csv.
+_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+
+
+def _office_type(upload: UploadedFile) -> str | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    finally:
+        upload.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def _text_type(head: bytes, name: str) -> str | None:
+    if b"\x00" in head:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # The sample may end inside a multi-byte character; only an early error is binary.
+        if error.start < len(head) - 4:
+            return None
+    lowered = head.lstrip().lower()
+    if any(marker in lowered for marker in _MARKUP):
+        return None
+    return CSV if name.lower().endswith(".csv") else TXT
+
+
+def detect_type(upload: UploadedFile) -> str | None:
+    """The allowed content type the bytes show, or None."""
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(upload)
+    return _text_type(head, upload.name or "")
+
+
+def validate_upload(upload: UploadedFile) -> str:
+    """Returns the detected content type, or raises ValidationError with the reason."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("%(name)s is larger than the limit of %(limit)s.")
+            % {"name": upload.name, "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": upload.name}, code="empty")
+    content_type = detect_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            _(
+                "%(name)s is not an allowed type. Upload a PDF, PNG, JPEG, DOCX, XLSX, CSV or "
+                "plain-text file."
+            )
+            % {"name": upload.name},
+            code="type",
+        )
+    return content_type
+
+
+def store_evidence(upload: UploadedFile, user) -> Evidence:
+    """Validates and stores one file; call inside the transaction that attaches it."""
+    content_type = validate_upload(upload)
+    upload.seek(0)
+    sha256 = Evidence.digest(upload.chunks())
+    upload.seek(0)
+    evidence = Evidence(
+        original_name=(upload.name or "file")[:255],
+        size=upload.size,
+        content_type=content_type,
+        sha256=sha256,
+        uploaded_by=user,
+    )
+    evidence.file.save("upload", upload, save=False)
+    evidence.save()
+    return evidence
