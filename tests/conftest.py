@@ -175,3 +175,17 @@ def milestone_joint(provision) -> Milestone:
 @pytest.fixture
 def sample_data(db):
     call_command("load_sample_agreement", verbosity=0)
+
+
+@pytest.fixture
+def browser_login(page, live_server):
+    """`browser_login(user)` logs in through the real form and lands on the dashboard."""
+
+    def log_in(user: User) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return log_in

@@ -3,18 +3,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
 from tracker.accounts.access import viewer_required
 from tracker.core.filters import ProvisionFilter
+from tracker.core.http import HtmxHttpRequest
 from tracker.core.models import Provision
 from tracker.disputes.queries import provision_disputes
 from tracker.milestones.queries import with_progress
 from tracker.monitoring.queries import provision_checks
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_GET
