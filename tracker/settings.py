@@ -199,7 +199,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # view. Set EVIDENCE_S3_BUCKET to keep them in an S3-compatible bucket instead (several
 # app servers then share one store).
 MEDIA_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
-MEDIA_URL = None
+# Nothing serves this prefix: evidence goes out only through the permission-checked view.
+# (Django's test live server needs a string here.)
+MEDIA_URL = "/unserved-media/"
 _evidence_storage = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
