@@ -42,6 +42,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher costs ~0.3 s per user; the cast alone has eight.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _evidence_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never to var/."""
     settings.STORAGES = {

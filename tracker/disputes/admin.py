@@ -5,9 +5,16 @@ from tracker.disputes.models import Dispute, DisputeEvent
 
 
 class DisputeEventInline(admin.TabularInline):
+    """The timeline is append-only: the admin shows it and changes none of it."""
+
     model = DisputeEvent
     extra = 0
-    raw_id_fields = ("evidence",)
+    can_delete = False
+    fields = ("created_at", "kind", "author", "from_status", "to_status", "text")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Dispute)
@@ -16,4 +23,10 @@ class DisputeAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "raised_by_party", "agreement")
     search_fields = ("title", "description", "resolution")
     filter_horizontal = ("provisions",)
+    # Status moves go through tracker.disputes.services, which writes the timeline with them.
+    readonly_fields = ("status", "resolution", "resolved_on", "raised_by_party", "responding_party")
     inlines = [DisputeEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        # A dispute is raised by a delegation through the tracker, which opens its timeline.
+        return False

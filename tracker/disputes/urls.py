@@ -5,5 +5,9 @@ from tracker.disputes import views
 app_name = "disputes"
 urlpatterns = [
     path("", views.dispute_list, name="list"),
+    path("new/", views.dispute_create, name="create"),
     path("<int:pk>/", views.dispute_detail, name="detail"),
+    path("<int:pk>/transition/", views.dispute_transition, name="transition"),
+    path("<int:pk>/position/", views.dispute_position, name="position"),
+    path("<int:pk>/comments/", views.dispute_comment, name="comment"),
 ]

@@ -1,19 +1,293 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+"""Disputes: list, raise, and the dispute page with its moves, positions and timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from tracker.accounts.access import viewer_required
-from tracker.disputes.models import Dispute
+from tracker.accounts.models import User
+from tracker.accounts.permissions import (
+    can_comment,
+    can_move_dispute,
+    can_raise_dispute,
+    can_record_position,
+)
+from tracker.core.http import HtmxHttpRequest
+from tracker.core.models import Agreement, Party, Provision
+from tracker.disputes import services
+from tracker.disputes.filters import DisputeFilter
+from tracker.disputes.forms import CommentForm, PositionForm, RaiseDisputeForm, TransitionForm
+from tracker.disputes.models import Dispute, DisputeEvent, DisputeStatus
+from tracker.disputes.queries import dispute_history
+from tracker.monitoring.filters import paginate, sort_headers
+
+SORT_COLUMNS = {
+    "title": gettext_lazy("Title"),
+    "raised_by": gettext_lazy("Raised by"),
+    "raised_on": gettext_lazy("Raised on"),
+    "response_due": gettext_lazy("Response due"),
+    "status": gettext_lazy("Status"),
+}
+MOVE_VERBS = {
+    DisputeStatus.ACKNOWLEDGED: gettext_lazy("Acknowledge"),
+    DisputeStatus.UNDER_CONSULTATION: gettext_lazy("Start consultation"),
+    DisputeStatus.ESCALATED: gettext_lazy("Escalate"),
+    DisputeStatus.RESOLVED: gettext_lazy("Resolve"),
+    DisputeStatus.WITHDRAWN: gettext_lazy("Withdraw"),
+}
+# A move the dispute's current status does not allow conflicts with its state.
+CONFLICT_CODES = ("not_allowed", "closed")
+
+
+def get_dispute_for_user(user: User, pk: int) -> Dispute:
+    # Every role reads every dispute (DESIGN §2); viewer_required has already checked the role.
+    return get_object_or_404(Dispute.objects.select_related("agreement", "raised_by"), pk=pk)
+
+
+def _detail_url(dispute: Dispute, anchor: str = "") -> str:
+    url = reverse("disputes:detail", args=[dispute.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _status_of(error: ValidationError) -> int:
+    return 409 if getattr(error, "code", None) in CONFLICT_CODES else 400
 
 
 @require_GET
 @viewer_required
-def dispute_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "disputes/dispute_list.html", {"disputes": Dispute.objects.all()[:50]})
+def dispute_list(request: HtmxHttpRequest) -> HttpResponse:
+    disputes = Dispute.objects.prefetch_related(
+        Prefetch("provisions", queryset=Provision.objects.order_by("reference"))
+    )
+    dispute_filter = DisputeFilter(request.GET, queryset=disputes, request=request)
+    template = "disputes/dispute_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "filter": dispute_filter,
+            "page": paginate(request, dispute_filter.qs),
+            "headers": sort_headers(request.GET, SORT_COLUMNS),
+        },
+    )
+
+
+def _initial_for_new_dispute(request: HtmxHttpRequest) -> dict[str, Any]:
+    initial: dict[str, Any] = {"raised_by_party": request.user.party}
+    provision_id = request.GET.get("provision", "")
+    provision = (
+        Provision.objects.filter(pk=provision_id).first() if provision_id.isdigit() else None
+    )
+    if provision:
+        initial.update(agreement=provision.agreement_id, provisions=[provision.pk])
+    else:
+        agreements = list(Agreement.objects.values_list("pk", flat=True)[:2])
+        if len(agreements) == 1:
+            initial["agreement"] = agreements[0]
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def dispute_create(request: HtmxHttpRequest) -> HttpResponse:
+    if not can_raise_dispute(request.user):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        # Refuse a party that is not the user's before looking at anything else.
+        if not can_raise_dispute(request.user, request.POST.get("raised_by_party")):
+            raise PermissionDenied
+        form = RaiseDisputeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dispute = services.raise_dispute(
+                    request.user,
+                    agreement=data["agreement"],
+                    provisions=data["provisions"],
+                    raised_by_party=data["raised_by_party"],
+                    title=data["title"],
+                    description=data["description"],
+                    raising_position=data["raising_position"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Dispute raised."))
+                if request.htmx:
+                    return HttpResponseClientRedirect(_detail_url(dispute))
+                return redirect(_detail_url(dispute))
+        status = 400
+    else:
+        form = RaiseDisputeForm(initial=_initial_for_new_dispute(request))
+    template = "disputes/dispute_form.html"
+    if request.htmx:
+        template += "#raise_form"
+    responding = Party(services.other_party(request.user.party)).label
+    return render(request, template, {"form": form, "responding_party": responding}, status=status)
+
+
+def _move_forms(
+    user: User, dispute: Dispute, bound: TransitionForm | None
+) -> list[tuple[str, str, TransitionForm]]:
+    forms = []
+    for status in services.moves_for(user, dispute):
+        form = bound if bound is not None and bound.data.get("to_status") == status else None
+        form = form or TransitionForm(initial={"to_status": status})
+        if status == DisputeStatus.RESOLVED:
+            form.fields["resolution"].widget.attrs["required"] = True
+        forms.append((status, str(MOVE_VERBS[status]), form))
+    return forms
+
+
+def _detail_context(
+    request: HtmxHttpRequest,
+    dispute: Dispute,
+    *,
+    move_form: TransitionForm | None = None,
+    position_form: PositionForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> dict[str, Any]:
+    user = request.user
+    return {
+        "dispute": dispute,
+        "provisions": dispute.provisions.order_by("reference"),
+        "events": dispute.events.select_related("author"),
+        "moves": _move_forms(user, dispute, move_form),
+        # A refused move that has no form of its own on the page (stale page, forged value).
+        "move_error": move_form
+        if move_form is not None
+        and move_form.errors
+        and move_form.data.get("to_status") not in services.moves_for(user, dispute)
+        else None,
+        "position_form": position_form
+        or PositionForm(initial={"responding_position": dispute.responding_position}),
+        "may_position": dispute.is_open and can_record_position(user, dispute),
+        "comment_form": comment_form or CommentForm(),
+        "may_comment": dispute.is_open and can_comment(user, dispute),
+        "history": dispute_history(dispute),
+    }
+
+
+def _dispute_response(
+    request: HtmxHttpRequest, dispute: Dispute, status: int = 200, **forms: Any
+) -> HttpResponse:
+    template = "disputes/dispute_detail.html"
+    if request.htmx:
+        template += "#dispute_response"
+    return render(request, template, _detail_context(request, dispute, **forms), status=status)
 
 
 @require_GET
 @viewer_required
-def dispute_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = get_object_or_404(Dispute, pk=pk)
-    return render(request, "disputes/dispute_detail.html", {"dispute": dispute})
+def dispute_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    dispute = get_dispute_for_user(request.user, pk)
+    return render(request, "disputes/dispute_detail.html", _detail_context(request, dispute))
+
+
+@require_POST
+@viewer_required
+def dispute_transition(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    dispute = get_dispute_for_user(request.user, pk)
+    if not can_move_dispute(request.user, dispute, request.POST.get("to_status", "")):
+        raise PermissionDenied
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _dispute_response(request, dispute, 400, move_form=form)
+    try:
+        dispute = services.move_dispute(
+            request.user,
+            dispute,
+            form.cleaned_data["to_status"],
+            form.cleaned_data["text"],
+            form.cleaned_data["resolution"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        dispute = get_dispute_for_user(request.user, pk)
+        return _dispute_response(request, dispute, _status_of(error), move_form=form)
+    messages.success(
+        request, _("The dispute is now %(status)s.") % {"status": dispute.get_status_display()}
+    )
+    if not request.htmx:
+        return redirect(_detail_url(dispute))
+    return _dispute_response(request, dispute)
+
+
+@require_POST
+@viewer_required
+def dispute_position(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    dispute = get_dispute_for_user(request.user, pk)
+    if not can_record_position(request.user, dispute):
+        raise PermissionDenied
+    form = PositionForm(request.POST)
+    if not form.is_valid():
+        return _dispute_response(request, dispute, 400, position_form=form)
+    try:
+        services.record_position(request.user, dispute, form.cleaned_data["responding_position"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _dispute_response(request, dispute, _status_of(error))
+    messages.success(request, _("Position recorded."))
+    dispute = get_dispute_for_user(request.user, pk)
+    if not request.htmx:
+        return redirect(_detail_url(dispute, "positions"))
+    return _dispute_response(request, dispute)
+
+
+@require_POST
+@viewer_required
+def dispute_comment(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    dispute = get_dispute_for_user(request.user, pk)
+    if not can_comment(request.user, dispute):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _comment_refused(request, dispute, form, 400)
+    try:
+        event = services.add_comment(request.user, dispute, form.cleaned_data["text"])
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _comment_refused(request, dispute, form, _status_of(error))
+    if not request.htmx:
+        return redirect(_detail_url(dispute, f"event-{event.pk}"))
+    # The new entry goes at the end of the timeline; an empty form replaces the used one.
+    event = DisputeEvent.objects.select_related("author").get(pk=event.pk)
+    return render(
+        request,
+        "disputes/dispute_detail.html#comment_added",
+        {"dispute": dispute, "event": event, "comment_form": CommentForm(), "may_comment": True},
+    )
+
+
+def _comment_refused(
+    request: HtmxHttpRequest, dispute: Dispute, form: CommentForm, status: int
+) -> HttpResponse:
+    if request.htmx:
+        # The form posts into the timeline list; its errors replace the form instead.
+        response = render(
+            request,
+            "disputes/dispute_detail.html#comment_form",
+            {"dispute": dispute, "comment_form": form, "may_comment": True},
+            status=status,
+        )
+        return reswap(retarget(response, "#comment-form"), "outerHTML")
+    return render(
+        request,
+        "disputes/dispute_detail.html",
+        _detail_context(request, dispute, comment_form=form),
+        status=status,
+    )

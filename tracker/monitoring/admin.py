@@ -3,10 +3,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 
+# Closing an action is a transition with its own rules (tracker.monitoring.services); the
+# admin shows its outcome but does not offer a second way to make it.
+CLOSING_FIELDS = ("state", "closed_at", "closed_by", "closing_note")
+
 
 class CorrectiveActionInline(admin.TabularInline):
     model = CorrectiveAction
     extra = 0
+    readonly_fields = CLOSING_FIELDS
 
 
 @admin.register(MonitoringCheck)
@@ -25,3 +30,4 @@ class CorrectiveActionAdmin(SimpleHistoryAdmin):
     list_filter = ("state", "owner_party")
     search_fields = ("description", "closing_note")
     raw_id_fields = ("check_record",)
+    readonly_fields = CLOSING_FIELDS

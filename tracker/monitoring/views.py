@@ -1,20 +1,249 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+"""Monitoring checks: list, record, detail, correct, and their corrective actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from tracker.accounts.access import viewer_required
-from tracker.monitoring.models import MonitoringCheck
+from tracker.accounts.models import User
+from tracker.accounts.permissions import (
+    can_close_corrective_action,
+    can_record_check,
+    can_update_check,
+)
+from tracker.core.http import HtmxHttpRequest
+from tracker.monitoring import services
+from tracker.monitoring.filters import CheckFilter, paginate, sort_headers
+from tracker.monitoring.forms import ActionForm, CheckForm, CloseActionForm, NewCheckForm
+from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+from tracker.monitoring.queries import check_history, follow_up_chain, with_action_counts
+
+SORT_COLUMNS = {
+    "checked_on": gettext_lazy("Checked on"),
+    "provision": gettext_lazy("Provision"),
+    "criterion": gettext_lazy("Criterion"),
+    "result": gettext_lazy("Result"),
+    "severity": gettext_lazy("Severity"),
+    "open_actions": gettext_lazy("Open actions"),
+}
+
+
+def get_check_for_user(user: User, pk: int) -> MonitoringCheck:
+    # Every role reads every check (DESIGN §2); viewer_required has already checked the role.
+    return get_object_or_404(
+        MonitoringCheck.objects.select_related(
+            "provision__agreement", "milestone", "monitor", "follows_up"
+        ),
+        pk=pk,
+    )
+
+
+def get_action_for_user(user: User, pk: int) -> CorrectiveAction:
+    return get_object_or_404(CorrectiveAction.objects.select_related("check_record"), pk=pk)
+
+
+def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
+    url = reverse("monitoring:detail", args=[check.pk])
+    return f"{url}#{anchor}" if anchor else url
 
 
 @require_GET
 @viewer_required
-def check_list(request: HttpRequest) -> HttpResponse:
-    checks = MonitoringCheck.objects.select_related("provision")[:50]
-    return render(request, "monitoring/check_list.html", {"checks": checks})
+def check_list(request: HtmxHttpRequest) -> HttpResponse:
+    checks = with_action_counts(MonitoringCheck.objects.select_related("provision", "monitor"))
+    check_filter = CheckFilter(request.GET, queryset=checks, request=request)
+    template = "monitoring/check_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "filter": check_filter,
+            "page": paginate(request, check_filter.qs),
+            "headers": sort_headers(request.GET, SORT_COLUMNS),
+        },
+    )
+
+
+def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
+    """A link can start the form on a provision, or as the follow-up of an earlier check."""
+    initial: dict[str, Any] = {}
+    earlier_id = request.GET.get("follows_up", "")
+    if earlier_id.isdigit():
+        earlier = MonitoringCheck.objects.filter(pk=earlier_id).first()
+        if earlier:
+            initial.update(
+                provision=earlier.provision_id,
+                milestone=earlier.milestone_id,
+                criterion=earlier.criterion,
+                criterion_uk=earlier.criterion_uk,
+                follows_up=earlier.pk,
+            )
+    provision_id = request.GET.get("provision", "")
+    if provision_id.isdigit() and "provision" not in initial:
+        initial["provision"] = int(provision_id)
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def check_create(request: HtmxHttpRequest) -> HttpResponse:
+    if not can_record_check(request.user):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = NewCheckForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                check = services.record_check(
+                    request.user,
+                    form.check_fields(),
+                    form.cleaned_data["evidence"],
+                    form.first_action(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Check recorded."))
+                if request.htmx:
+                    return HttpResponseClientRedirect(_detail_url(check))
+                return redirect(_detail_url(check))
+        status = 400
+    else:
+        form = NewCheckForm(initial=_initial_for_new_check(request))
+    template = "monitoring/check_form.html"
+    if request.htmx and request.method == "GET":
+        # The provision select asks for the milestones and earlier checks of its provision.
+        template = "monitoring/check_fields.html#linked_fields"
+    elif request.htmx:
+        template += "#check_form"
+    return render(request, template, {"form": form}, status=status)
+
+
+def _action_rows(
+    check: MonitoringCheck, bound_close: CloseActionForm | None = None
+) -> list[tuple[CorrectiveAction, CloseActionForm | None]]:
+    rows = []
+    for action in check.corrective_actions.select_related("closed_by"):
+        form = None
+        if action.state == CorrectiveAction.State.OPEN:
+            if bound_close is not None and bound_close.action.pk == action.pk:
+                form = bound_close
+            else:
+                form = CloseActionForm(action=action)
+        rows.append((action, form))
+    return rows
+
+
+def _detail_context(
+    check: MonitoringCheck,
+    *,
+    edit_form: CheckForm | None = None,
+    action_form: ActionForm | None = None,
+    close_form: CloseActionForm | None = None,
+) -> dict[str, Any]:
+    return {
+        "check": check,
+        "evidence": check.evidence.order_by("uploaded_at"),
+        "chain": follow_up_chain(check),
+        "actions": _action_rows(check, close_form),
+        "action_form": action_form or ActionForm(check=check),
+        "edit_form": edit_form or CheckForm(instance=check),
+        "edit_open": edit_form is not None,
+        "history": check_history(check),
+    }
 
 
 @require_GET
 @viewer_required
-def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    check = get_object_or_404(MonitoringCheck, pk=pk)
-    return render(request, "monitoring/check_detail.html", {"check": check})
+def check_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check = get_check_for_user(request.user, pk)
+    return render(request, "monitoring/check_detail.html", _detail_context(check))
+
+
+@require_POST
+@viewer_required
+def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check = get_check_for_user(request.user, pk)
+    if not can_update_check(request.user, check):
+        raise PermissionDenied
+    # The form gets its own copy: validating a ModelForm writes the typed values onto its
+    # instance, and a refused edit must not show them as if they were saved.
+    form = CheckForm(request.POST, request.FILES, instance=get_check_for_user(request.user, pk))
+    status = 400
+    if form.is_valid():
+        try:
+            check = services.update_check(
+                request.user, check, form.check_fields(), form.cleaned_data["evidence"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Check updated."))
+            if not request.htmx:
+                return redirect(_detail_url(check))
+            check = get_check_for_user(request.user, pk)
+            form, status = None, 200
+    context = _detail_context(check, edit_form=form)
+    template = "monitoring/check_detail.html"
+    if request.htmx:
+        template += "#check_response"
+    return render(request, template, context, status=status)
+
+
+def _actions_response(
+    request: HtmxHttpRequest, check: MonitoringCheck, status: int = 200, **forms: Any
+) -> HttpResponse:
+    template = "monitoring/check_detail.html"
+    if request.htmx:
+        template += "#actions_response"
+    return render(request, template, _detail_context(check, **forms), status=status)
+
+
+@require_POST
+@viewer_required
+def action_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    check = get_check_for_user(request.user, pk)
+    if not can_update_check(request.user, check):
+        raise PermissionDenied
+    form = ActionForm(request.POST, check=check)
+    if not form.is_valid():
+        return _actions_response(request, check, 400, action_form=form)
+    services.add_corrective_action(request.user, check, form.cleaned_data)
+    messages.success(request, _("Corrective action added."))
+    if not request.htmx:
+        return redirect(_detail_url(check, "actions"))
+    return _actions_response(request, check)
+
+
+@require_POST
+@viewer_required
+def action_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk)
+    if not can_close_corrective_action(request.user, action):
+        raise PermissionDenied
+    check = get_check_for_user(request.user, action.check_record_id)
+    form = CloseActionForm(request.POST, action=action)
+    if not form.is_valid():
+        return _actions_response(request, check, 400, close_form=form)
+    try:
+        services.close_corrective_action(request.user, action, form.cleaned_data["closing_note"])
+    except ValidationError as error:
+        # Someone closed it meanwhile: show the current state and say so.
+        messages.error(request, " ".join(error.messages))
+        return _actions_response(request, check, 409)
+    messages.success(request, _("Corrective action closed."))
+    if not request.htmx:
+        return redirect(_detail_url(check, "actions"))
+    return _actions_response(request, check)

@@ -1,0 +1,187 @@
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.monitoring.conftest import make_action, make_check
+from tracker.monitoring import services
+from tracker.monitoring.models import MonitoringCheck
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _data(check: MonitoringCheck, **overrides) -> dict:
+    data = {
+        "provision": check.provision_id,
+        "milestone": check.milestone_id or "",
+        "criterion": check.criterion,
+        "criterion_uk": check.criterion_uk,
+        "checked_on": check.checked_on.isoformat(),
+        "result": check.result,
+        "severity": check.severity,
+        "finding": check.finding,
+        "follows_up": check.follows_up_id or "",
+    }
+    return {**data, **overrides}
+
+
+def _row(check: MonitoringCheck) -> dict:
+    check.refresh_from_db()
+    return {
+        "result": check.result,
+        "severity": check.severity,
+        "finding": check.finding,
+        "history": check.history.count(),
+    }
+
+
+def test_detail_shows_the_check_its_actions_and_history(login, observer, check, monitor):
+    make_action(check, due_date=datetime.date(2026, 2, 1))
+    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    unchanged = {name: getattr(check, name) for name in services.CHECK_FIELDS}
+    services.update_check(monitor, check, unchanged, [upload])
+
+    response = login(observer).get(f"/checks/{check.pk}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert check.criterion in page
+    assert "The assessment was not published." in page
+    assert "minutes.pdf" in page
+    assert "Publish the assessment in Ukrainian and English" in page
+    assert "badge-overdue" in page
+    assert "Check recorded" in page
+    assert "Corrective action added" in page
+    # An observer sees no form to change anything.
+    assert "Correct this check" not in page
+    assert "Add a corrective action" not in page
+
+
+def test_monitor_sees_the_forms_to_correct_and_act(login, monitor, check):
+    make_action(check)
+    page = login(monitor).get(f"/checks/{check.pk}/").content.decode()
+    assert "Correct this check" in page
+    assert "Add a corrective action" in page
+    assert "Close this action" in page
+    assert f"/checks/new/?follows_up={check.pk}" in page
+
+
+def test_detail_shows_the_whole_follow_up_chain(login, observer, provision, monitor):
+    first = make_check(
+        provision, monitor, criterion="Tailings", checked_on=datetime.date(2026, 1, 1)
+    )
+    second = make_check(
+        provision,
+        monitor,
+        criterion="Tailings",
+        follows_up=first,
+        checked_on=datetime.date(2026, 3, 1),
+    )
+    third = make_check(
+        provision,
+        monitor,
+        criterion="Tailings",
+        follows_up=second,
+        checked_on=datetime.date(2026, 5, 1),
+    )
+    make_check(provision, monitor, criterion="Unrelated")
+
+    response = login(observer).get(f"/checks/{second.pk}/")
+
+    assert [link.pk for link in response.context["chain"]] == [first.pk, second.pk, third.pk]
+    assert 'aria-current="true"' in response.content.decode()
+
+
+def test_a_check_without_follow_ups_has_no_chain(login, observer, check):
+    assert login(observer).get(f"/checks/{check.pk}/").context["chain"] == []
+
+
+def test_detail_answers_post_with_405(login, observer, check):
+    assert login(observer).post(f"/checks/{check.pk}/").status_code == 405
+
+
+def test_detail_refuses_a_user_without_a_role(login, outsider, check):
+    assert login(outsider).get(f"/checks/{check.pk}/").status_code == 403
+
+
+def test_unknown_check_is_404(login, observer):
+    assert login(observer).get("/checks/999/").status_code == 404
+
+
+def test_monitor_corrects_a_check(login, monitor, check):
+    response = login(monitor).post(
+        f"/checks/{check.pk}/edit/",
+        _data(check, result="partially_compliant", severity="minor", finding="Published late."),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/checks/{check.pk}/"
+    assert _row(check) == {
+        "result": "partially_compliant",
+        "severity": "minor",
+        "finding": "Published late.",
+        "history": 2,
+    }
+    page = login(monitor).get(f"/checks/{check.pk}/").content.decode()
+    assert "Check changed: result, severity, finding" in page
+
+
+def test_htmx_correction_returns_the_check_fragment(login, monitor, check):
+    response = login(monitor).post(
+        f"/checks/{check.pk}/edit/", _data(check, finding="Updated finding."), **HTMX
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.lstrip().startswith('<section id="check"')
+    assert "Updated finding." in body
+    assert 'id="messages"' in body and 'hx-swap-oob="true"' in body
+
+
+def test_invalid_correction_changes_nothing_and_keeps_the_input(login, monitor, check):
+    before = _row(check)
+
+    response = login(monitor).post(
+        f"/checks/{check.pk}/edit/",
+        _data(check, result="compliant", severity="major", finding="Typed but refused"),
+    )
+
+    assert response.status_code == 400
+    assert "Leave severity empty" in response.context["edit_form"].errors["severity"][0]
+    page = response.content.decode()
+    assert "Typed but refused" in page
+    assert '<details class="edit-panel" open>' in page
+    assert _row(check) == before
+
+
+def test_follow_up_of_a_later_check_is_refused(login, monitor, check):
+    later = make_check(check.provision, monitor, checked_on=check.checked_on)
+    before = _row(check)
+
+    response = login(monitor).post(f"/checks/{check.pk}/edit/", _data(check, follows_up=later.pk))
+
+    assert response.status_code == 400
+    assert response.context["edit_form"].errors["follows_up"] == [
+        "Choose a check recorded before this one."
+    ]
+    assert _row(check) == before
+
+
+def test_a_followed_up_check_stays_with_its_provision(login, monitor, check, other_provision):
+    make_check(check.provision, monitor, follows_up=check)
+    response = login(monitor).post(
+        f"/checks/{check.pk}/edit/", _data(check, provision=other_provision.pk)
+    )
+    assert response.status_code == 400
+    assert response.context["edit_form"].errors["provision"]
+
+
+def test_member_cannot_correct_a_check(login, member_ua, check):
+    before = _row(check)
+    response = login(member_ua).post(f"/checks/{check.pk}/edit/", _data(check, result="compliant"))
+    assert response.status_code == 403
+    assert _row(check) == before
+
+
+def test_update_answers_get_with_405(login, monitor, check):
+    assert login(monitor).get(f"/checks/{check.pk}/edit/").status_code == 405

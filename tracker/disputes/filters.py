@@ -1,0 +1,53 @@
+"""The disputes list's filters."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from tracker.core.models import Party, Provision
+from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
+from tracker.disputes.queries import response_overdue_q
+from tracker.monitoring.filters import YES_NO, StableOrderingFilter
+
+
+class DisputeFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("open", _("Open (not resolved or withdrawn)")), *DisputeStatus.choices],
+        method="filter_status",
+        empty_label=_("Any"),
+    )
+    raised_by_party = django_filters.ChoiceFilter(
+        label=_("Raised by"), choices=Party.choices, empty_label=_("Any")
+    )
+    provision = django_filters.ModelChoiceFilter(
+        label=_("Provision"),
+        field_name="provisions",
+        queryset=Provision.objects.order_by("agreement", "reference"),
+        empty_label=_("Any"),
+    )
+    response_overdue = django_filters.ChoiceFilter(
+        label=_("Response overdue"), choices=YES_NO, method="filter_overdue", empty_label=_("Any")
+    )
+    sort = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("title", "title"),
+            ("raised_by_party", "raised_by"),
+            ("raised_on", "raised_on"),
+            ("response_due", "response_due"),
+            ("status", "status"),
+        ),
+    )
+
+    class Meta:
+        model = Dispute
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(status__in=CLOSED_DISPUTE_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = response_overdue_q()
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)

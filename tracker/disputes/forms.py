@@ -1,0 +1,88 @@
+"""Forms of disputes; the rules they show come from ``services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tracker.core.models import Agreement, Party, Provision
+from tracker.disputes.models import DisputeStatus
+
+
+class ProvisionsField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Provision) -> str:
+        return f"{obj.reference} · {obj.display_title}"
+
+
+class RaiseDisputeForm(forms.Form):
+    agreement = forms.ModelChoiceField(
+        label=_("Agreement"), queryset=Agreement.objects.all(), empty_label=_("Choose…")
+    )
+    provisions = ProvisionsField(
+        label=_("Provisions concerned"),
+        queryset=Provision.objects.select_related("agreement").order_by("agreement", "reference"),
+        error_messages={"required": _("Choose at least one provision.")},
+    )
+    # Both parties are valid values: the view refuses (403) a party that is not the user's,
+    # instead of treating a forged value as a typing mistake.
+    raised_by_party = forms.ChoiceField(label=_("Raised by"), choices=Party.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("What the dispute is about"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    raising_position = forms.CharField(
+        label=_("Your party's position"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What your party holds and what it asks of the other party."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        agreement, provisions = cleaned.get("agreement"), cleaned.get("provisions")
+        if agreement and provisions and any(p.agreement_id != agreement.pk for p in provisions):
+            self.add_error(
+                "provisions", _("Choose provisions of the agreement the dispute is about.")
+            )
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=DisputeStatus.choices, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    resolution = forms.CharField(
+        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # One small form per possible move on the page; ids must not repeat.
+        kwargs.setdefault("auto_id", f"move-{kwargs.get('initial', {}).get('to_status', '')}-%s")
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.auto_id = f"move-{self.data.get('to_status', '')}-%s"
+
+
+class PositionForm(forms.Form):
+    responding_position = forms.CharField(
+        label=_("Position of the responding party"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write the position.")},
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add a comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a comment.")},
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "comment-%s")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,216 @@
+"""Every change to checks and corrective actions: one function each, atomic, with its rules.
+
+The rules live here, not in the forms: forms call ``check_errors`` / ``action_errors`` to show
+each message beside its field, and the write functions check them again so no caller can
+store a check that breaks them. Who may act is asked of ``tracker.accounts.permissions``.
+Each write sets the acting user on the row, so the history records who made the change even
+outside a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tracker.accounts.models import User
+from tracker.accounts.permissions import (
+    can_close_corrective_action,
+    can_record_check,
+    can_update_check,
+)
+from tracker.core.evidence import store_evidence
+from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, MonitoringCheck
+
+CHECK_FIELDS = (
+    "provision",
+    "milestone",
+    "criterion",
+    "criterion_uk",
+    "checked_on",
+    "result",
+    "severity",
+    "finding",
+    "follows_up",
+)
+TEXT_FIELDS = ("criterion", "criterion_uk", "severity", "finding")
+# The history's reason column is short; a longer note stays whole on the row itself.
+REASON_LENGTH = 100
+
+
+def check_errors(
+    fields: Mapping[str, Any], instance: MonitoringCheck | None = None
+) -> dict[str, str]:
+    """The rules a check must meet, as {field: message}; empty when it meets them all."""
+    errors: dict[str, str] = {}
+    provision = fields.get("provision")
+    result, severity = fields.get("result"), fields.get("severity") or ""
+    checked_on: datetime.date | None = fields.get("checked_on")
+    if result in FINDING_RESULTS and not severity:
+        errors["severity"] = _(
+            "Choose a severity: a partially compliant or non-compliant result needs one."
+        )
+    elif result and result not in FINDING_RESULTS and severity:
+        errors["severity"] = _(
+            "Leave severity empty: only partially compliant and non-compliant results have one."
+        )
+    if checked_on and checked_on > timezone.localdate():
+        errors["checked_on"] = _("A check cannot be dated in the future.")
+    milestone = fields.get("milestone")
+    if milestone and provision and milestone.provision_id != provision.pk:
+        errors["milestone"] = _(
+            "This milestone belongs to another provision. Choose one of %(reference)s's "
+            "milestones, or none."
+        ) % {"reference": provision.reference}
+    earlier: MonitoringCheck | None = fields.get("follows_up")
+    if earlier and provision:
+        if earlier.provision_id != provision.pk:
+            errors["follows_up"] = _(
+                "A follow-up must be about the same provision as the check it follows up."
+            )
+        elif instance and instance.pk and earlier.pk >= instance.pk:
+            # Only a check recorded earlier can be followed up; this also rules out cycles.
+            errors["follows_up"] = _("Choose a check recorded before this one.")
+        elif checked_on and checked_on < earlier.checked_on:
+            errors["follows_up"] = _(
+                "A follow-up cannot be dated before the check it follows up (%(date)s)."
+            ) % {"date": date_format(earlier.checked_on, "j M Y")}
+    if (
+        instance
+        and instance.pk
+        and provision
+        and provision.pk != instance.provision_id
+        and instance.follow_ups.exists()
+    ):
+        errors["provision"] = _("Later checks follow this one up, so it stays with its provision.")
+    return errors
+
+
+def action_errors(fields: Mapping[str, Any], check_date: datetime.date | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    due_date = fields.get("due_date")
+    if due_date and check_date and due_date < check_date:
+        errors["due_date"] = _(
+            "The due date cannot be before the check that calls for the action (%(date)s)."
+        ) % {"date": date_format(check_date, "j M Y")}
+    return errors
+
+
+def _values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The check's columns from form data: text columns store "" rather than NULL."""
+    return {
+        name: (fields.get(name) or "") if name in TEXT_FIELDS else fields.get(name)
+        for name in CHECK_FIELDS
+    }
+
+
+def _raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _attach(check: MonitoringCheck, uploads: Iterable[UploadedFile], user: User) -> None:
+    for upload in uploads:
+        check.evidence.add(store_evidence(upload, user))
+
+
+def _new_action(check: MonitoringCheck, user: User, fields: Mapping[str, Any]) -> CorrectiveAction:
+    _raise_if(action_errors(fields, check.checked_on))
+    action = CorrectiveAction(
+        check_record=check,
+        description=fields["description"],
+        owner_party=fields["owner_party"],
+        due_date=fields["due_date"],
+    )
+    action._history_user = user
+    action.save()
+    return action
+
+
+@transaction.atomic
+def record_check(
+    user: User,
+    fields: Mapping[str, Any],
+    uploads: Iterable[UploadedFile] = (),
+    first_action: Mapping[str, Any] | None = None,
+) -> MonitoringCheck:
+    """A monitor records a check, its evidence and optionally its first corrective action."""
+    if not can_record_check(user):
+        raise PermissionDenied
+    _raise_if(check_errors(fields))
+    check = MonitoringCheck(monitor=user, **_values(fields))
+    check._history_user = user
+    check.save()
+    _attach(check, uploads, user)
+    if first_action:
+        _new_action(check, user, first_action)
+    return check
+
+
+@transaction.atomic
+def update_check(
+    user: User,
+    check: MonitoringCheck,
+    fields: Mapping[str, Any],
+    uploads: Iterable[UploadedFile] = (),
+) -> MonitoringCheck:
+    """Corrects a recorded check; new evidence files are added to the ones it has."""
+    if not can_update_check(user, check):
+        raise PermissionDenied
+    check = MonitoringCheck.objects.select_for_update().get(pk=check.pk)
+    _raise_if(check_errors(fields, instance=check))
+    changed = []
+    for name, value in _values(fields).items():
+        if getattr(check, name) != value:
+            setattr(check, name, value)
+            changed.append(name)
+    if changed:
+        check._history_user = user
+        check.save(update_fields=changed)
+    _attach(check, uploads, user)
+    return check
+
+
+@transaction.atomic
+def add_corrective_action(
+    user: User, check: MonitoringCheck, fields: Mapping[str, Any]
+) -> CorrectiveAction:
+    if not can_update_check(user, check):
+        raise PermissionDenied
+    return _new_action(check, user, fields)
+
+
+@transaction.atomic
+def close_corrective_action(
+    user: User, action: CorrectiveAction, closing_note: str
+) -> CorrectiveAction:
+    """Marks an action done; the note says what was done and how it was confirmed."""
+    if not can_close_corrective_action(user, action):
+        raise PermissionDenied
+    action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+    if action.state == CorrectiveAction.State.DONE:
+        raise ValidationError(
+            _("This corrective action was already closed by %(user)s.")
+            % {"user": action.closed_by},
+            code="already_closed",
+        )
+    closing_note = closing_note.strip()
+    if not closing_note:
+        raise ValidationError(
+            {"closing_note": _("Say what was done: closing an action needs a note.")}
+        )
+    action.state = CorrectiveAction.State.DONE
+    action.closed_at = timezone.now()
+    action.closed_by = user
+    action.closing_note = closing_note
+    action._history_user = user
+    action._change_reason = closing_note[:REASON_LENGTH]
+    action.save(update_fields=["state", "closed_at", "closed_by", "closing_note"])
+    return action
