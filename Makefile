@@ -7,26 +7,37 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format setup demo bench lock clean messages
 
+# The lock lists every package with its hash, dependencies included, so pip installs exactly
+# that list (--no-deps): nothing unpinned can slip in, and the install needs no resolver.
 $(STAMP): requirements.lock
 	@set -e; py=$$(scripts/find-python); \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi; \
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock; \
+	echo "Installing the locked dependencies into $(VENV)"; \
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+	  -r requirements.lock 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); \
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-var/demo-password:
+# One random password for all demo accounts, kept so every `make run` prints the same
+# working log-ins (load_demo resets the demo accounts to it).
+var/demo-password: | $(STAMP)
 	@mkdir -p var
-	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > $@
+	@umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > $@
 
-demo: $(STAMP) var/demo-password
+# WhiteNoise warns when its static root is missing; collectstatic fills it in production.
+var/staticfiles:
+	@mkdir -p $@
+
+demo: $(STAMP) var/demo-password var/staticfiles
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 DEMO_PASSWORD=$$(cat var/demo-password) $(PY) manage.py load_demo
+	@DEBUG=1 DEMO_PASSWORD="$$(cat var/demo-password)" $(PY) manage.py load_demo
 
 run: demo
+	@echo "Open http://127.0.0.1:8000/ and log in with one of the accounts above (Ctrl-C stops)."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) var/staticfiles
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here." >&2; exit 1; fi; \
 	exit $$rc
@@ -44,7 +55,12 @@ bench: $(STAMP)
 
 # Re-pin the dependencies after editing pyproject.toml.
 lock: $(STAMP)
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras -o requirements.lock pyproject.toml
+
+# Refresh the Ukrainian catalogue after adding strings (needs GNU gettext), then compile it.
+messages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l uk --no-location --no-obsolete -i tests -i var -i static -i .venv
+	DEBUG=1 $(PY) manage.py compile_translations
 
 clean:
 	rm -rf $(VENV) var/staticfiles

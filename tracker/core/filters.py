@@ -1,28 +1,65 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.collation import localized_order
 from tracker.core.models import Agreement, Category, Mineral, Provision, ResponsibleParty
+
+ALL = _("All")
+
+
+class ProvisionOrdering(django_filters.OrderingFilter):
+    """Sorting by a column; rows that tie keep the agreement's reference order.
+
+    Titles sort by what the page shows (the active language, falling back to the other),
+    in that language's alphabet where the database knows it.
+    """
+
+    def get_ordering_value(self, param: str):
+        if param.lstrip("-") == "title":
+            return localized_order("title", bilingual=True, descending=param.startswith("-"))
+        return super().get_ordering_value(param)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        sorted_qs = super().filter(qs, value)
+        if sorted_qs is qs:
+            return qs
+        return sorted_qs.order_by(*sorted_qs.query.order_by, "agreement", "reference")
 
 
 class ProvisionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    agreement = django_filters.ModelChoiceFilter(
-        label=_("Agreement"), queryset=Agreement.objects.all()
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
     )
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    agreement = django_filters.ModelChoiceFilter(
+        label=_("Agreement"), queryset=Agreement.objects.all(), empty_label=ALL
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, empty_label=ALL
+    )
     responsible_party = django_filters.ChoiceFilter(
-        label=_("Responsible party"), choices=ResponsibleParty.choices
+        label=_("Responsible party"), choices=ResponsibleParty.choices, empty_label=ALL
     )
     mineral = django_filters.ModelChoiceFilter(
-        label=_("Mineral"), field_name="minerals", queryset=Mineral.objects.all()
+        label=_("Mineral"), field_name="minerals", queryset=Mineral.objects.all(), empty_label=ALL
+    )
+    # Sorted by the column headers, not by a form control (see provision_list.html).
+    o = ProvisionOrdering(
+        fields=(
+            ("reference", "reference"),
+            ("title", "title"),
+            ("milestone_total", "milestones"),
+            ("milestone_completed", "completed"),
+            ("progress_percent", "progress"),
+        )
     )
 
     class Meta:
         model = Provision
         fields = ["q", "agreement", "category", "responsible_party", "mineral"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
             Q(reference__icontains=value)
             | Q(title__icontains=value)
@@ -30,3 +67,12 @@ class ProvisionFilter(django_filters.FilterSet):
             | Q(text__icontains=value)
             | Q(text_uk__icontains=value)
         )
+
+    @property
+    def visible_fields(self):
+        """The form's fields shown as filters: everything but the sort order."""
+        return [field for field in self.form if field.name != "o"]
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.Meta.fields)

@@ -3,7 +3,7 @@
 import datetime
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 register = template.Library()
@@ -42,20 +42,23 @@ BADGE_ICONS = {
 
 @register.simple_tag
 def display_date(value: datetime.date | datetime.datetime | None) -> str:
-    """`30 Apr 2025` in the active language, with the ISO date for machines."""
+    """`30 Apr 2025` in the active language, with the ISO date for machines.
+
+    The formats are the languages' DATE_FORMAT and DATETIME_FORMAT (tracker/formats).
+    """
     if not value:
         return "—"
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value)
         return format_html(
             '<time datetime="{}">{}</time>',
             value.isoformat(timespec="minutes"),
-            formats.date_format(value, "j M Y, H:i"),
+            formats.date_format(value, "DATETIME_FORMAT"),
         )
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), formats.date_format(value, "j M Y")
+        '<time datetime="{}">{}</time>',
+        value.isoformat(),
+        formats.date_format(value, "DATE_FORMAT"),
     )
 
 
@@ -66,4 +69,39 @@ def badge(code: str, label: str) -> str:
         code,
         BADGE_ICONS.get(code, "•"),
         label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(
+    context, key: str, label: str, target: str = "#results", css_class: str = ""
+) -> str:
+    """A column header that sorts the table by `key` (the filter's `o` parameter).
+
+    The first click sorts ascending, the next descending. The link keeps the other query
+    parameters and drops the page number; htmx swaps only the results, plain links reload.
+    """
+    request = context["request"]
+    current = request.GET.get("o", "")
+    if current == key:
+        next_order, state, arrow = f"-{key}", "ascending", "▲"
+    elif current == f"-{key}":
+        next_order, state, arrow = key, "descending", "▼"
+    else:
+        next_order, state, arrow = key, None, "↕"
+    query = request.GET.copy()
+    query["o"] = next_order
+    query.pop("page", None)
+    url = f"?{query.urlencode()}"
+    return format_html(
+        '<th scope="col" class="sortable {}"{}><a href="{}" hx-get="{}" hx-target="{}" '
+        'hx-swap="outerHTML" hx-push-url="true">{}<span class="sort-arrow" '
+        'aria-hidden="true">{}</span></a></th>',
+        css_class,
+        format_html(' aria-sort="{}"', state) if state else "",
+        url,
+        url,
+        target,
+        label,
+        arrow,
     )
