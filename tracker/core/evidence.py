@@ -8,6 +8,7 @@ renamed executable or HTML page is refused.
 from __future__ import annotations
 
 import zipfile
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,28 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV, TXT = "text/csv", "text/plain"
 ALLOWED_TYPES = (PDF, PNG, JPEG, DOCX, XLSX, CSV, TXT)
+
+# The file-name extensions each type may carry. A name that claims one of these types must hold
+# that type; other names are accepted and get the right extension when downloaded.
+EXTENSIONS = {
+    PDF: (".pdf",),
+    PNG: (".png",),
+    JPEG: (".jpg", ".jpeg"),
+    DOCX: (".docx",),
+    XLSX: (".xlsx",),
+    CSV: (".csv",),
+    TXT: (".txt",),
+}
+_KNOWN_EXTENSIONS = {extension for extensions in EXTENSIONS.values() for extension in extensions}
+_TYPE_NAMES = {
+    PDF: "PDF",
+    PNG: "PNG",
+    JPEG: "JPEG",
+    DOCX: "DOCX",
+    XLSX: "XLSX",
+    CSV: "CSV",
+    TXT: "text",
+}
 
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 # Text that a browser could take for markup or script is refused even in a .txt or .csv.
@@ -95,7 +118,29 @@ def validate_upload(upload: UploadedFile) -> str:
             % {"name": upload.name},
             code="type",
         )
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension in _KNOWN_EXTENSIONS and extension not in EXTENSIONS[content_type]:
+        raise ValidationError(
+            _("%(name)s is named like a %(claimed)s file but holds %(actual)s content.")
+            % {
+                "name": upload.name,
+                "claimed": extension.lstrip(".").upper(),
+                "actual": _TYPE_NAMES[content_type],
+            },
+            code="type_mismatch",
+        )
     return content_type
+
+
+def download_name(evidence: Evidence) -> str:
+    """The name a download is saved under: the given name, without folders or control
+    characters, ending in an extension that matches the checked content type."""
+    name = "".join(char for char in PurePath(evidence.original_name).name if char.isprintable())
+    name = name.strip(". ") or "evidence"
+    extensions = EXTENSIONS.get(evidence.content_type, ())
+    if extensions and PurePath(name).suffix.lower() not in extensions:
+        name += extensions[0]
+    return name
 
 
 def store_evidence(upload: UploadedFile, user) -> Evidence:

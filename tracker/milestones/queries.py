@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Case,
@@ -17,9 +22,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
 
 from tracker.core.models import Provision
-from tracker.milestones.models import Milestone, Status
+from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
 
 def _per_provision(aggregate, *conditions: Q, output_field=None, **filters) -> Subquery:
@@ -70,3 +76,156 @@ def with_progress(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
             output_field=FloatField(),
         ),
     ).annotate(implementation_level=implementation_level())
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many milestones of a set are in each status, and how many need attention."""
+
+    by_status: dict[str, int]
+    awaiting_verification: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    def items(self) -> list[tuple[str, str, int]]:
+        """(code, label, count) in workflow order."""
+        return [(code, label, self.by_status.get(code, 0)) for code, label in Status.choices]
+
+
+def status_counts(milestones: QuerySet[Milestone]) -> StatusCounts:
+    """One query: counts by status, awaiting verification and overdue of a filtered set."""
+    today = timezone.localdate()
+    figures = milestones.order_by().aggregate(
+        **{code: Count("pk", filter=Q(status=code)) for code in Status.values},
+        awaiting=Count("pk", filter=Q(status=Status.COMPLETED, verified_at__isnull=True)),
+        overdue=Count("pk", filter=~Q(status__in=CLOSED_STATUSES) & Q(due_date__lt=today)),
+    )
+    return StatusCounts(
+        by_status={code: figures[code] for code in Status.values},
+        awaiting_verification=figures["awaiting"],
+        overdue=figures["overdue"],
+    )
+
+
+def count_statuses(milestones: Iterable[Milestone]) -> StatusCounts:
+    """The same figures from milestones already loaded, without a query."""
+    today = timezone.localdate()
+    by_status = dict.fromkeys(Status.values, 0)
+    awaiting = overdue = 0
+    for milestone in milestones:
+        by_status[milestone.status] += 1
+        awaiting += milestone.awaiting_verification
+        overdue += milestone.status not in CLOSED_STATUSES and milestone.due_date < today
+    return StatusCounts(by_status=by_status, awaiting_verification=awaiting, overdue=overdue)
+
+
+def milestone_rows(milestones: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    """What one table row shows, in a single query."""
+    return milestones.select_related("provision", "lead_organisation")
+
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+_HISTORY_HIDDEN_FIELDS = ("version", "updated_at")
+HISTORY_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    record: object
+    changes: list[FieldChange]
+
+
+def _display(field, value, related: dict) -> object:
+    if value is None or value == "":
+        return None
+    if field.is_relation:
+        return related.get((field.related_model, value), value)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def audit_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The newest `limit` history rows with what each changed, in a fixed number of queries."""
+    records = list(
+        milestone.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    deltas = [
+        newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN_FIELDS)
+        for newer, older in pairwise(records)
+    ]
+    # Foreign keys come back as raw ids: look up each model's objects once for all rows.
+    wanted: dict[type, set] = {}
+    for delta in deltas:
+        for change in delta.changes:
+            field = Milestone._meta.get_field(change.field)
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    value for value in (change.old, change.new) if value is not None
+                )
+    related = {
+        (model, pk): obj
+        for model, pks in wanted.items()
+        for pk, obj in model._default_manager.in_bulk(pks).items()
+    }
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        changes = []
+        if index < len(deltas):
+            for change in deltas[index].changes:
+                field = Milestone._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        label=str(field.verbose_name),
+                        old=_display(field, change.old, related),
+                        new=_display(field, change.new, related),
+                    )
+                )
+        entries.append(HistoryEntry(record=record, changes=changes))
+    return entries
+
+
+def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
+    """The rows of a provision page's milestone table, in due-date order."""
+    return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
+
+
+def page_by_ids(
+    ordered: QuerySet,
+    load_rows: Callable[[QuerySet], QuerySet],
+    number: str | int | None,
+    per_page: int,
+    *,
+    count: int | None = None,
+) -> Page:
+    """A page of `ordered`: sorted and sliced on ids alone, then its rows loaded by id.
+
+    Sorting the whole filtered set on narrow id rows, and skipping ids rather than joined
+    rows for a deep page, is several times cheaper than doing both on the full rows. `count`,
+    when already known, spares the paginator its COUNT query.
+    """
+    paginator = Paginator(ordered.values_list("pk", flat=True), per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    rows = load_rows(ordered.model._default_manager.all()).in_bulk(ids) if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
+def activity_rows(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
+    """What one line of the activity log shows, in one query plus one for the evidence."""
+    return updates.select_related("milestone__provision", "author").prefetch_related("evidence")

@@ -1,27 +1,404 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+"""Milestone pages: the filtered list with inline updates, the detail page, evidence, activity.
+
+Answers of the update, verify and return views (the URL contract):
+- success: htmx gets the re-rendered row (200) with the counters and messages out of band;
+  a plain POST is redirected to the page it came from.
+- refused permission 403, stale version 409 (current values shown, the person's input kept),
+  invalid input 400. htmx gets the row with the reason in it; a plain POST gets the milestone
+  page with the form and its errors. htmx swaps the 400 and 409 rows because the htmx-config
+  meta of base.html lists them under `responseHandling`; a 403 is not swapped (a CSRF failure
+  page must never land inside a row), and the row form is offered only to people allowed to
+  use it, so that answer matters only to a stale page or a hand-made request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from tracker.accounts.access import viewer_required
+from tracker.accounts.models import User
+from tracker.accounts.permissions import (
+    can_download_evidence,
+    can_update_milestone,
+    can_verify_milestone,
+)
+from tracker.core.evidence import download_name
+from tracker.core.http import HtmxHttpRequest
+from tracker.core.models import Evidence
+from tracker.milestones import services
+from tracker.milestones.filters import (
+    ActivityFilter,
+    MilestoneFilter,
+    order_by_sort,
+    parse_sort,
+    sort_value,
+)
+from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm
 from tracker.milestones.models import Milestone, ProgressUpdate
+from tracker.milestones.queries import (
+    activity_rows,
+    audit_history,
+    milestone_rows,
+    page_by_ids,
+    status_counts,
+)
+from tracker.milestones.rows import counters_for, row_context, safe_next
+
+PER_PAGE = 50
+LOG_LIMIT = 100
+LIST_TEMPLATE = "milestones/milestone_list.html"
+DETAIL_TEMPLATE = "milestones/milestone_detail.html"
+
+
+def _wants_results_only(request: HtmxHttpRequest) -> bool:
+    # Filters, sorting and paging swap only the results; a boosted link and a history restore
+    # (back button once htmx's cache is gone) need the whole page.
+    return bool(
+        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    )
+
+
+def get_milestone_for_user(user: User, pk: int) -> Milestone:
+    """Every role reads every milestone, so only a missing one answers 404."""
+    return get_object_or_404(milestone_rows(Milestone.objects.select_related("verified_by")), pk=pk)
 
 
 @require_GET
 @viewer_required
-def milestone_list(request: HttpRequest) -> HttpResponse:
-    milestones = Milestone.objects.select_related("provision")[:50]
-    return render(request, "milestones/milestone_list.html", {"milestones": milestones})
+@vary_on_headers("HX-Request")
+def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
+    milestone_filter = MilestoneFilter(
+        request.GET, queryset=Milestone.objects.all(), request=request
+    )
+    matching = milestone_filter.qs
+    counts = status_counts(matching)
+    sort_key, descending = parse_sort(request.GET.get("sort"))
+    # The counters already counted the matching set; the paginator need not count it again.
+    page = page_by_ids(
+        order_by_sort(matching, sort_key, descending),
+        milestone_rows,
+        request.GET.get("page"),
+        PER_PAGE,
+        count=counts.total,
+    )
+    context = {
+        "filter": milestone_filter,
+        "page": page,
+        "milestone_counts": counts,
+        "matching": True,
+        "list_url": reverse("milestones:list"),
+        "sort_value": sort_value(sort_key, descending),
+        "sortable": True,
+        **row_context(request),
+    }
+    template = LIST_TEMPLATE
+    if _wants_results_only(request):
+        template += "#results"
+    return render(request, template, context)
+
+
+def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_flags) -> dict:
+    user = request.user
+    may_update = can_update_milestone(user, milestone)
+    may_verify = can_verify_milestone(user, milestone) and milestone.awaiting_verification
+    initial = {"version": milestone.version}
+    context = {
+        "milestone": milestone,
+        # The newest entries; the whole log is on the activity page, filtered to this one.
+        "updates": milestone.updates.select_related("author").prefetch_related("evidence")[
+            :LOG_LIMIT
+        ],
+        "log_limit": LOG_LIMIT,
+        "history": audit_history(milestone),
+        "may_update": may_update,
+        "may_verify": may_verify,
+        "progress_form": None,
+        "verify_form": None,
+        "return_form": None,
+        "conflict": None,
+        "refusal": None,
+    }
+    if may_update:
+        context["progress_form"] = ProgressForm(
+            initial={
+                **initial,
+                "status": milestone.status,
+                "percent_complete": milestone.percent_complete,
+            }
+        )
+    if may_verify:
+        context["verify_form"] = VerifyForm(initial=initial)
+        context["return_form"] = ReturnForm(initial=initial)
+    context.update(forms_and_flags)
+    return context
 
 
 @require_GET
 @viewer_required
-def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(Milestone.objects.select_related("provision"), pk=pk)
-    return render(request, "milestones/milestone_detail.html", {"milestone": milestone})
+def milestone_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_user(request.user, pk)
+    return render(request, DETAIL_TEMPLATE, _detail_context(request, milestone))
+
+
+def _latest_change(milestone: Milestone) -> ProgressUpdate | None:
+    return milestone.updates.select_related("author").first()
+
+
+def _error_messages(form: forms.Form) -> tuple[list[str], list[str]]:
+    """Every error of a form as one line each, and the names of the fields in error."""
+    lines = []
+    for field, errors in form.errors.items():
+        for error in errors:
+            if field == NON_FIELD_ERRORS or field not in form.fields:
+                lines.append(error)
+            else:
+                lines.append(f"{form.fields[field].label}: {error}")
+    return lines, [field for field in form.errors if field != NON_FIELD_ERRORS]
+
+
+def _row(
+    request: HtmxHttpRequest,
+    pk: int,
+    next_url: str,
+    *,
+    status: int = 200,
+    **row_state,
+) -> HttpResponse:
+    """The row of one milestone, as it is now, plus the counters and messages out of band."""
+    milestone = get_milestone_for_user(request.user, pk)
+    counts, matching = counters_for(request, next_url) if status == 200 else (None, False)
+    context = {
+        **row_context(request, next_url),
+        "milestone": milestone,
+        "milestone_counts": counts,
+        "matching": matching,
+        **row_state,
+    }
+    return render(request, f"{LIST_TEMPLATE}#row_update", context, status=status)
+
+
+def _refusal_form_data(form: forms.Form, conflict: Milestone | None):
+    """A conflict keeps the person's input but takes the current version, so saving again
+    after looking at the current values goes through."""
+    if conflict is None:
+        return form
+    data = form.data.copy()
+    data["version"] = conflict.version
+    return type(form)(data)
+
+
+def _failure(
+    request: HtmxHttpRequest,
+    milestone: Milestone,
+    next_url: str,
+    form: forms.Form,
+    form_name: str,
+    *,
+    status: int,
+    refusal: str = "",
+    conflict: Milestone | None = None,
+) -> HttpResponse:
+    """Nothing was saved: show why, with the current values and the person's input."""
+    conflict_update = _latest_change(conflict) if conflict is not None else None
+    if request.htmx:
+        lines, fields = ([refusal], []) if refusal or conflict else _error_messages(form)
+        keep_input = form_name == "progress_form"
+        return _row(
+            request,
+            milestone.pk,
+            next_url,
+            status=status,
+            row_input=form.data if keep_input else None,
+            row_errors=[line for line in lines if line],
+            row_error_fields=fields,
+            conflict={"update": conflict_update} if conflict is not None else None,
+        )
+    current = get_milestone_for_user(request.user, milestone.pk)
+    context = _detail_context(
+        request,
+        current,
+        refusal=refusal or None,
+        conflict={"update": conflict_update, "form": form_name} if conflict is not None else None,
+    )
+    context[form_name] = _refusal_form_data(form, conflict)
+    shown = context["may_update"] if form_name == "progress_form" else context["may_verify"]
+    if not shown and not refusal:
+        # The form's section is not on the page (e.g. verifying an unfinished milestone):
+        # the reason goes at the top instead.
+        context["refusal"] = " ".join(_error_messages(form)[0])
+    return render(request, DETAIL_TEMPLATE, context, status=status)
+
+
+def _perform(
+    request: HtmxHttpRequest,
+    milestone: Milestone,
+    form: forms.Form,
+    form_name: str,
+    next_url: str,
+    transition: Callable[[dict], str],
+) -> HttpResponse:
+    """Runs one transition with a cleaned form and answers as the URL contract says."""
+    if form.is_valid():
+        try:
+            message = transition(form.cleaned_data)
+        except PermissionDenied as refusal:
+            return _failure(
+                request, milestone, next_url, form, form_name, status=403, refusal=str(refusal)
+            )
+        except services.StaleVersion as stale:
+            return _failure(
+                request,
+                milestone,
+                next_url,
+                form,
+                form_name,
+                status=409,
+                refusal=_("Not saved: someone else changed this milestone in the meantime."),
+                conflict=stale.current,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            if request.htmx:
+                return _row(request, milestone.pk, next_url, row_saved=True)
+            return redirect(next_url or reverse("milestones:detail", args=[milestone.pk]))
+    return _failure(request, milestone, next_url, form, form_name, status=400)
+
+
+@require_POST
+@viewer_required
+def milestone_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_user(request.user, pk)
+    next_url = safe_next(request)
+    form = ProgressForm(request.POST, request.FILES)
+    if not can_update_milestone(request.user, milestone):
+        return _failure(
+            request,
+            milestone,
+            next_url,
+            form,
+            "progress_form",
+            status=403,
+            refusal=_("Only the responsible party's delegation may update this."),
+        )
+
+    def record(data: dict) -> str:
+        update = services.update_progress(
+            milestone,
+            request.user,
+            version=data["version"],
+            status=data["status"],
+            percent=data["percent_complete"],
+            note=data["note"],
+            files=data["evidence"],
+        )
+        return _("Saved “%(title)s”: %(status)s, %(percent)d %%.") % {
+            "title": milestone.display_title,
+            "status": update.get_new_status_display(),
+            "percent": update.percent,
+        }
+
+    return _perform(request, milestone, form, "progress_form", next_url, record)
+
+
+@require_POST
+@viewer_required
+def milestone_verify(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_user(request.user, pk)
+    next_url = safe_next(request)
+    form = VerifyForm(request.POST)
+    if not can_verify_milestone(request.user, milestone):
+        return _failure(
+            request,
+            milestone,
+            next_url,
+            form,
+            "verify_form",
+            status=403,
+            refusal=_("Only the other party's co-chair or a monitor may verify this milestone."),
+        )
+
+    def confirm(data: dict) -> str:
+        services.verify(milestone, request.user, version=data["version"])
+        return _("Verified “%(title)s”.") % {"title": milestone.display_title}
+
+    return _perform(request, milestone, form, "verify_form", next_url, confirm)
+
+
+@require_POST
+@viewer_required
+def milestone_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    milestone = get_milestone_for_user(request.user, pk)
+    next_url = safe_next(request)
+    form = ReturnForm(request.POST)
+    if not can_verify_milestone(request.user, milestone):
+        return _failure(
+            request,
+            milestone,
+            next_url,
+            form,
+            "return_form",
+            status=403,
+            refusal=_("Only the other party's co-chair or a monitor may return this milestone."),
+        )
+
+    def send_back(data: dict) -> str:
+        services.return_for_rework(
+            milestone, request.user, version=data["version"], reason=data["reason"]
+        )
+        return _("Returned “%(title)s” to in progress.") % {"title": milestone.display_title}
+
+    return _perform(request, milestone, form, "return_form", next_url, send_back)
 
 
 @require_GET
 @viewer_required
-def activity(request: HttpRequest) -> HttpResponse:
-    updates = ProgressUpdate.objects.select_related("milestone", "author")[:50]
-    return render(request, "milestones/activity.html", {"updates": updates})
+def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence, pk=pk)
+    if not can_download_evidence(request.user, evidence):
+        raise PermissionDenied
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    # Always an attachment, with the type the content check found, never sniffed: an
+    # uploaded file is never rendered by the browser in the tracker's origin.
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(evidence),
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@viewer_required
+@vary_on_headers("HX-Request")
+def activity(request: HtmxHttpRequest) -> HttpResponse:
+    activity_filter = ActivityFilter(
+        request.GET, queryset=ProgressUpdate.objects.all(), request=request
+    )
+    page = page_by_ids(
+        activity_filter.qs.order_by("-created_at", "-id"),
+        activity_rows,
+        request.GET.get("page"),
+        PER_PAGE,
+    )
+    template = "milestones/activity.html"
+    if _wants_results_only(request):
+        template += "#results"
+    return render(request, template, {"filter": activity_filter, "page": page})

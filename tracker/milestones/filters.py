@@ -1,0 +1,310 @@
+"""Filters and the sort whitelist of the milestone list and the activity log."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tracker.accounts.models import User
+from tracker.core.collation import localized_order
+from tracker.core.models import Category, Mineral, Organisation, Provision, ResponsibleParty
+from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
+
+SCHEDULE_FILTERS = {
+    Schedule.OVERDUE: "overdue",
+    Schedule.DUE_SOON: "due_soon",
+    Schedule.ON_TRACK: "on_track",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+ALL = _("All")
+
+
+def _text(value: str = "") -> Value:
+    return Value(value, output_field=CharField())
+
+
+def _number(value: int = 0) -> Value:
+    return Value(value, output_field=BigIntegerField())
+
+
+def reference_choices() -> dict[str, list[tuple[int, str]]]:
+    """The provision, mineral and organisation options of the filter form, in one query.
+
+    Three small reference tables read with one UNION ALL instead of one query each (and no
+    extra query to validate a chosen value), so the list keeps a fixed, small query count.
+    Labels are built here in the active language.
+    """
+    columns = ("source", "pk", "sort", "code", "label", "label_uk")
+    provisions = Provision.objects.annotate(
+        source=_text("provision"),
+        sort=F("agreement_id"),
+        code=F("reference"),
+        label=F("title"),
+        label_uk=F("title_uk"),
+    ).values_list(*columns)
+    minerals = Mineral.objects.annotate(
+        source=_text("mineral"),
+        sort=_number(),
+        code=_text(),
+        label=F("name"),
+        label_uk=F("name_uk"),
+    ).values_list(*columns)
+    organisations = Organisation.objects.annotate(
+        source=_text("organisation"),
+        sort=_number(),
+        code=_text(),
+        label=F("name"),
+        label_uk=F("name_uk"),
+    ).values_list(*columns)
+    # No ORDER BY anywhere (the union would inherit Provision's default): sorted below.
+    rows = (
+        provisions.order_by()
+        .union(minerals.order_by(), organisations.order_by(), all=True)
+        .order_by()
+    )
+    ukrainian = (get_language() or "en").startswith("uk")
+    choices: dict[str, list[tuple[tuple, int, str]]] = {
+        "provision": [],
+        "mineral": [],
+        "organisation": [],
+    }
+    for kind, pk, sort, code, label, label_uk in rows:
+        shown = (label_uk or label) if ukrainian else (label or label_uk)
+        text = f"{code} {shown}" if code else shown
+        choices[kind].append(((sort, code, shown.casefold()), pk, text))
+    return {
+        kind: [(pk, text) for _key, pk, text in sorted(options)]
+        for kind, options in choices.items()
+    }
+
+
+def provision_choices() -> list[tuple[int, str]]:
+    ukrainian = (get_language() or "en").startswith("uk")
+    rows = Provision.objects.order_by("agreement_id", "reference").values_list(
+        "pk", "reference", "title", "title_uk"
+    )
+    return [
+        (pk, f"{reference} {(title_uk or title) if ukrainian else (title or title_uk)}")
+        for pk, reference, title, title_uk in rows
+    ]
+
+
+def search_variants(value: str) -> set[str]:
+    """Spellings to match case-insensitively where the database cannot for Cyrillic.
+
+    SQLite's LIKE folds only ASCII letters, so "статут" would miss "Статут фонду"; trying the
+    common capitalisations covers what people type. PostgreSQL folds every script itself.
+    """
+    if connection.vendor == "postgresql":
+        return {value}
+    return {value, value.lower(), value.upper(), value.capitalize(), value.title()}
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ALL)
+    schedule = django_filters.ChoiceFilter(
+        label=_("Schedule"),
+        choices=[(code, label) for code, label in Schedule.choices if code in SCHEDULE_FILTERS],
+        method="filter_schedule",
+        empty_label=ALL,
+    )
+    responsible_party = django_filters.ChoiceFilter(
+        label=_("Responsible party"), choices=ResponsibleParty.choices, empty_label=ALL
+    )
+    # Options come from reference_choices() in __init__ (one query for all three).
+    provision = django_filters.ChoiceFilter(label=_("Provision"), choices=(), empty_label=ALL)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        field_name="provision__category",
+        choices=Category.choices,
+        empty_label=ALL,
+    )
+    mineral = django_filters.ChoiceFilter(
+        label=_("Mineral"),
+        field_name="provision__minerals",
+        choices=(),
+        empty_label=ALL,
+    )
+    lead_organisation = django_filters.ChoiceFilter(
+        label=_("Lead organisation"), choices=(), empty_label=ALL
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"), field_name="due_date", lookup_expr="gte", widget=DateInput
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"), field_name="due_date", lookup_expr="lte", widget=DateInput
+    )
+    awaiting = django_filters.BooleanFilter(
+        label=_("Awaiting verification only"),
+        method="filter_awaiting",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = reference_choices()
+        self.filters["provision"].extra["choices"] = choices["provision"]
+        self.filters["mineral"].extra["choices"] = choices["mineral"]
+        self.filters["lead_organisation"].extra["choices"] = choices["organisation"]
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Milestone], name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = Q()
+        for variant in search_variants(value):
+            for field in ("title", "title_uk", "description", "description_uk"):
+                matches |= Q(**{f"{field}__icontains": variant})
+        return queryset.filter(matches)
+
+    def filter_schedule(self, queryset: QuerySet[Milestone], name: str, value: str):
+        return getattr(queryset, SCHEDULE_FILTERS[value])()
+
+    def filter_awaiting(self, queryset: QuerySet[Milestone], name: str, value: bool | None):
+        return queryset.awaiting_verification() if value else queryset
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    key: str
+    label: str
+    fields: tuple
+    numeric: bool = False
+
+
+_STATUS_ORDER = Case(
+    *(When(status=code, then=Value(index)) for index, code in enumerate(Status.values)),
+    output_field=IntegerField(),
+)
+
+
+# The whitelist: only these keys reach order_by, each with a stable tie-break on id.
+def _shown(field: str):
+    # Sort text by what the page shows, in the active language's alphabet where possible.
+    return lambda descending: localized_order(field, bilingual=True, descending=descending)
+
+
+SORT_COLUMNS = (
+    SortColumn("title", _("Milestone"), (_shown("title"),)),
+    SortColumn("party", _("Party"), ("responsible_party",)),
+    SortColumn("lead", _("Lead organisation"), (_shown("lead_organisation__name"),)),
+    SortColumn("due", _("Due"), ("due_date",)),
+    SortColumn("status", _("Status"), (_STATUS_ORDER,)),
+    SortColumn("percent", _("Progress"), ("percent_complete",), numeric=True),
+)
+SORTS = {column.key: column for column in SORT_COLUMNS}
+DEFAULT_SORT = "due"
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """The column key and whether it is descending; unknown values give the default."""
+    value = value or ""
+    descending = value.startswith("-")
+    key = value.removeprefix("-")
+    if key not in SORTS:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+def sort_value(key: str, descending: bool) -> str:
+    """The `sort` parameter for a column and direction; empty for the default order."""
+    if (key, descending) == (DEFAULT_SORT, False):
+        return ""
+    return f"-{key}" if descending else key
+
+
+def order_by_sort(queryset: QuerySet[Milestone], key: str, descending: bool):
+    ordering = []
+    for field in SORTS[key].fields:
+        if isinstance(field, str):
+            ordering.append(f"-{field}" if descending else field)
+        elif callable(field):
+            ordering.append(field(descending))
+        else:
+            ordering.append(field.desc() if descending else field.asc())
+    ordering.append("-id" if descending else "id")
+    return queryset.order_by(*ordering)
+
+
+def sort_headers(key: str, descending: bool) -> list[dict]:
+    """Each column's label, the sort value its link asks for and its aria-sort state."""
+    headers = []
+    for column in SORT_COLUMNS:
+        current = column.key == key
+        headers.append(
+            {
+                "key": column.key,
+                "label": column.label,
+                "numeric": column.numeric,
+                "next": f"-{column.key}" if current and not descending else column.key,
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return headers
+
+
+class ActivityFilter(django_filters.FilterSet):
+    party = django_filters.ChoiceFilter(
+        label=_("Responsible party"),
+        field_name="milestone__responsible_party",
+        choices=ResponsibleParty.choices,
+        empty_label=ALL,
+    )
+    # Options are filled in __init__, one query each, with no query to validate a choice.
+    author = django_filters.ChoiceFilter(label=_("Person"), choices=(), empty_label=ALL)
+    provision = django_filters.ChoiceFilter(
+        label=_("Provision"), field_name="milestone__provision", choices=(), empty_label=ALL
+    )
+    since = django_filters.DateFilter(label=_("From"), method="filter_since", widget=DateInput)
+    until = django_filters.DateFilter(label=_("To"), method="filter_until", widget=DateInput)
+    # Reached from a milestone page's "whole log" link; not one of the visible filters.
+    milestone = django_filters.NumberFilter(field_name="milestone_id", widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.exclude(role="").order_by("first_name", "last_name", "username")
+        self.filters["author"].extra["choices"] = [(person.pk, str(person)) for person in people]
+        self.filters["provision"].extra["choices"] = provision_choices()
+
+    class Meta:
+        model = ProgressUpdate
+        fields: list[str] = []
+
+    @staticmethod
+    def _start_of(day: datetime.date) -> datetime.datetime:
+        # Whole days in the local time zone, as bounds on the indexed column.
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    def filter_since(self, queryset, name, value: datetime.date):
+        return queryset.filter(created_at__gte=self._start_of(value))
+
+    def filter_until(self, queryset, name, value: datetime.date):
+        return queryset.filter(created_at__lt=self._start_of(value + datetime.timedelta(days=1)))
