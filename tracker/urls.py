@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tracker.accounts.views import set_language
 from tracker.core import views as core_views
+from tracker.core.assessments import provision_assess
 from tracker.reports.views import dashboard
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("provisions/", core_views.provision_list, name="provision_list"),
     path("provisions/<int:pk>/", core_views.provision_detail, name="provision_detail"),
+    path("provisions/<int:pk>/assess/", provision_assess, name="provision_assess"),
     path("", include("tracker.milestones.urls")),
     path("checks/", include("tracker.monitoring.urls")),
     path("disputes/", include("tracker.disputes.urls")),

@@ -2,15 +2,51 @@
 
 Every predicate takes the user first and the object acted on second, and answers a plain
 bool. Views refuse with 403 when a predicate says no (404 where the object must stay hidden);
-templates call the same predicates through the ``can`` template filter, so a control is shown
-exactly when the server would accept it.
+templates call the same predicates through the ``{% can %}`` tag, so a control is shown
+exactly when the server would accept it. The predicates decide only *who*; whether the object
+is in a state that allows the move (a milestone awaiting verification, an open dispute) is
+the business of the transition function of each workflow.
+
+The actions, and the predicate of each:
+
+==============================================  ===========================================
+read every page                                 ``can_view(user)``
+update a milestone's status/progress/evidence   ``can_update_milestone(user, milestone)``
+verify, or return, a completed milestone        ``can_verify_milestone(user, milestone)``
+record a monitoring check                       ``can_record_check(user)``
+update a check, add a corrective action to it   ``can_update_check(user, check)``
+close a corrective action                       ``can_close_corrective_action(user, action)``
+raise a dispute (for a party)                   ``can_raise_dispute(user, party)``
+move a dispute to a status                      ``can_move_dispute(user, dispute, to_status)``
+record the responding party's position          ``can_record_position(user, dispute)``
+comment on a dispute                            ``can_comment(user, dispute)``
+record a provision assessment                   ``can_assess_provision(user, provision)``
+export the compliance report                    ``can_export_report(user)``
+download an evidence file                       ``can_download_evidence(user, evidence)``
+==============================================  ===========================================
+
+The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
+test holds the predicates and the endpoints to it, and ``docs/permissions.md`` is printed
+from it.
 
 Decisions not spelled out in DESIGN.md:
+- Nobody without a role, and no disabled account, may do anything, reading included.
 - A JOINT milestone belongs to both parties, so either party's delegation may update it and
-  only a monitor may verify it (nobody verifies their own party's work).
+  only a monitor may verify or return it (nobody verifies their own party's work).
+- Monitors act as one independent body: any monitor may update any check, add corrective
+  actions to it and close them; the history records which monitor did what.
 - Corrective actions are closed by monitors: the party that owns one does not certify its own
   remedy.
+- A dispute is acknowledged by the responding party's co-chair; consultation, escalation and
+  resolution are moves of either party's co-chair; the raising party's delegation (co-chair or
+  member, the same people who may raise it) may withdraw it.
+- The responding party's delegation records its position; the raising party's position is
+  written when the dispute is raised.
+- Delegates of both parties and monitors comment on disputes; observers and staff admins read.
+- Each co-chair may assess any provision: an assessment records the co-chair's party, so the
+  two delegations' judgements stand side by side.
 - Staff admins read every page; their edits go through the Django admin.
+- Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
 """
 
 from __future__ import annotations

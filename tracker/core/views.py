@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -54,18 +55,19 @@ def provision_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         with_progress(Provision.objects.select_related("agreement").prefetch_related("minerals")),
         pk=pk,
     )
+    return render(request, "core/provision_detail.html", provision_page_context(request, provision))
+
+
+def provision_page_context(request: HtmxHttpRequest, provision: Provision) -> dict:
+    """Everything the provision page shows; `provision` comes annotated by `with_progress`."""
     # The same rows, inline update form and counters as the milestone list.
     milestones = list(provision_milestones(provision))
-    return render(
-        request,
-        "core/provision_detail.html",
-        {
-            **row_context(request),
-            "provision": provision,
-            "milestones": milestones,
-            "milestone_counts": count_statuses(milestones),
-            "checks": provision_checks(provision),
-            "disputes": provision_disputes(provision),
-            "history": provision.history.select_related("history_user")[:20],
-        },
-    )
+    return {
+        **row_context(request, reverse("provision_detail", args=[provision.pk])),
+        "provision": provision,
+        "milestones": milestones,
+        "milestone_counts": count_statuses(milestones),
+        "checks": provision_checks(provision),
+        "disputes": provision_disputes(provision),
+        "history": provision.history.select_related("history_user")[:20],
+    }

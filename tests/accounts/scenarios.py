@@ -1,0 +1,384 @@
+"""For each action of the permission matrix: the object it acts on and the real request.
+
+``prepare(action_key, owner)`` builds, in the test database, an object of the state the action
+needs (a completed milestone awaiting verification for verify/return, a check with an open
+corrective action for close, a dispute in the status each move starts from ...), owned by
+``owner`` (US, UA or JOINT; None for actions about no object), and answers the request that
+performs the action through the URL contracts with valid data, plus the arguments the
+permission predicate takes after the user. The matrix test and the CSRF test share it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import NoReverseMatch, reverse
+
+from tracker.accounts.matrix import ACTIONS, ANY, Action, relative_ownership
+from tracker.accounts.models import Role, User
+from tracker.core.evidence import store_evidence
+from tracker.core.models import Agreement, Category, Provision
+from tracker.disputes.models import Dispute
+from tracker.milestones.models import Milestone, ProgressUpdate, Status
+from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+
+OTHER_PARTY = {"US": "UA", "UA": "US"}
+
+
+#: The cast: who acts in a cell, as (role, party).
+CAST = {
+    "co_chair_US": (Role.CO_CHAIR, "US"),
+    "co_chair_UA": (Role.CO_CHAIR, "UA"),
+    "member_US": (Role.MEMBER, "US"),
+    "member_UA": (Role.MEMBER, "UA"),
+    "monitor": (Role.MONITOR, "IND"),
+    "observer": (Role.OBSERVER, "IND"),
+    "staff_admin": (Role.STAFF_ADMIN, "IND"),
+    "no_role": ("", "IND"),
+    "anonymous": ("anonymous", ""),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    action: Action
+    person: str
+    owner: str | None
+    htmx: bool
+
+    @property
+    def role(self) -> str:
+        return CAST[self.person][0]
+
+    @property
+    def party(self) -> str:
+        return CAST[self.person][1]
+
+    @property
+    def ownership(self) -> str:
+        return ANY if self.owner is None else relative_ownership(self.party, self.owner)
+
+    @property
+    def expected_allowed(self) -> bool:
+        return self.action.allows(self.role, self.ownership)
+
+    def make_actor(self) -> User | AnonymousUser:
+        if self.role == "anonymous":
+            return AnonymousUser()
+        return User.objects.create(
+            username=f"actor-{self.person}",
+            first_name=self.person,
+            role=self.role,
+            party=self.party,
+            is_staff=self.role == Role.STAFF_ADMIN,
+            is_superuser=self.role == Role.STAFF_ADMIN,
+        )
+
+    def __str__(self) -> str:
+        mode = "htmx" if self.htmx else "plain"
+        return f"{self.action.key}-{self.person}-{self.owner or 'none'}-{mode}"
+
+
+def _owners(action: Action) -> tuple[str | None, ...]:
+    if action.ownerships == (ANY,):
+        return (None,)
+    if "joint" in action.ownerships:
+        return ("US", "UA", "JOINT")
+    return ("US", "UA")
+
+
+POST_ACTIONS = {
+    "update_milestone",
+    "verify_milestone",
+    "return_milestone",
+    "record_check",
+    "update_check",
+    "add_corrective_action",
+    "close_corrective_action",
+    "raise_dispute",
+    "acknowledge_dispute",
+    "consult_dispute",
+    "escalate_dispute",
+    "resolve_dispute",
+    "withdraw_dispute",
+    "record_position",
+    "comment",
+    "assess_provision",
+}
+
+CELLS = [
+    Cell(action, person, owner, htmx)
+    for action in ACTIONS
+    for person in CAST
+    for owner in _owners(action)
+    for htmx in ((False, True) if action.key in POST_ACTIONS else (False,))
+]
+
+
+class EndpointMissing(Exception):
+    """The URL name of the contract does not resolve (yet)."""
+
+
+@dataclass
+class Prepared:
+    method: str
+    url_name: str
+    args: tuple = ()
+    data: dict[str, Any] = field(default_factory=dict)
+    query: str = ""
+    predicate_args: tuple = ()
+
+    @property
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name, args=self.args) + self.query
+        except NoReverseMatch as error:
+            raise EndpointMissing(self.url_name) from error
+
+
+class World:
+    """The objects behind one cell, created on demand in the test database."""
+
+    def __init__(self) -> None:
+        self._users: dict[str, User] = {}
+        self._provisions: dict[str, Provision] = {}
+        self.agreement = Agreement.objects.create(
+            title="Matrix agreement",
+            short_name="matrix",
+            signed_on=datetime.date(2025, 4, 30),
+            place="Kyiv",
+        )
+
+    def user(self, key: str) -> User:
+        """People who made the objects; never the person acting in the cell."""
+        if key not in self._users:
+            role, party = {
+                "monitor": (Role.MONITOR, "IND"),
+                "US": (Role.MEMBER, "US"),
+                "UA": (Role.MEMBER, "UA"),
+            }[key]
+            self._users[key] = User.objects.create(
+                username=f"setup-{key.lower()}", role=role, party=party
+            )
+        return self._users[key]
+
+    def provision(self, owner: str) -> Provision:
+        if owner not in self._provisions:
+            self._provisions[owner] = Provision.objects.create(
+                agreement=self.agreement,
+                reference=f"P-{owner}",
+                title=f"Provision carried by {owner}",
+                category=Category.GEOLOGICAL_SURVEY,
+                responsible_party=owner,
+            )
+        return self._provisions[owner]
+
+    def milestone(self, owner: str, *, completed: bool = False) -> Milestone:
+        fields: dict[str, Any] = {"status": Status.IN_PROGRESS, "percent_complete": 10}
+        if completed:
+            fields = {
+                "status": Status.COMPLETED,
+                "percent_complete": 100,
+                "completed_on": datetime.date(2026, 1, 10),
+            }
+        return Milestone.objects.create(
+            provision=self.provision(owner),
+            title=f"Milestone of {owner}",
+            responsible_party=owner,
+            due_date=datetime.date(2026, 6, 30),
+            **fields,
+        )
+
+    def check(self, owner: str, *, finding: bool = False) -> MonitoringCheck:
+        return MonitoringCheck.objects.create(
+            provision=self.provision(owner),
+            criterion="Tender published openly",
+            monitor=self.user("monitor"),
+            checked_on=datetime.date(2025, 11, 3),
+            result="non_compliant" if finding else "compliant",
+            severity="major" if finding else "",
+            finding="Not in Ukrainian." if finding else "Published on the portal.",
+        )
+
+    def dispute(self, raised_by: str, status: str = "raised") -> Dispute:
+        extra: dict[str, Any] = {}
+        if status == "resolved":
+            extra = {"resolution": "Agreed", "resolved_on": datetime.date(2025, 12, 1)}
+        dispute = Dispute.objects.create(
+            agreement=self.agreement,
+            raised_by_party=raised_by,
+            responding_party=OTHER_PARTY[raised_by],
+            raised_by=self.user(raised_by),
+            raised_on=datetime.date(2025, 11, 1),
+            response_due=datetime.date(2025, 12, 1),
+            title=f"Dispute raised by {raised_by}",
+            description="The survey data were not shared on time.",
+            raising_position="Share the data within 30 days.",
+            status=status,
+            **extra,
+        )
+        dispute.provisions.add(self.provision("JOINT"))
+        return dispute
+
+
+def _check_fields(world: World, owner: str, finding: str) -> dict[str, Any]:
+    return {
+        "provision": world.provision(owner).pk,
+        "milestone": "",
+        "criterion": "Tender published openly",
+        "criterion_uk": "",
+        "checked_on": "2025-11-03",
+        "result": "compliant",
+        "severity": "",
+        "finding": finding,
+        "follows_up": "",
+        "action_description": "",
+        "action_owner_party": "",
+        "action_due_date": "",
+    }
+
+
+# Each dispute move starts from a status the state machine allows it from.
+MOVE_FROM = {
+    "acknowledged": "raised",
+    "under_consultation": "acknowledged",
+    "escalated": "under_consultation",
+    "resolved": "under_consultation",
+    "withdrawn": "raised",
+}
+
+
+def _move(world: World, owner: str, to_status: str) -> Prepared:
+    dispute = world.dispute(owner, MOVE_FROM[to_status])
+    data = {"to_status": to_status, "text": "Moving the dispute on."}
+    if to_status == "resolved":
+        data["resolution"] = "A new data-sharing timetable is agreed."
+    return Prepared("post", "disputes:transition", (dispute.pk,), data, "", (dispute, to_status))
+
+
+def prepare(action: str, owner: str | None) -> Prepared:
+    world = World()
+    if action == "view":
+        milestone = world.milestone(owner)
+        return Prepared("get", "milestones:detail", (milestone.pk,), predicate_args=())
+    if action == "update_milestone":
+        milestone = world.milestone(owner)
+        data = {
+            "version": milestone.version,
+            "status": Status.IN_PROGRESS,
+            "percent_complete": 40,
+            "note": "Tender documents drafted.",
+        }
+        return Prepared("post", "milestones:update", (milestone.pk,), data, "", (milestone,))
+    if action == "verify_milestone":
+        milestone = world.milestone(owner, completed=True)
+        data = {"version": milestone.version}
+        return Prepared("post", "milestones:verify", (milestone.pk,), data, "", (milestone,))
+    if action == "return_milestone":
+        milestone = world.milestone(owner, completed=True)
+        data = {"version": milestone.version, "reason": "The evidence does not show completion."}
+        return Prepared("post", "milestones:return", (milestone.pk,), data, "", (milestone,))
+    if action == "download_evidence":
+        milestone = world.milestone(owner)
+        author = world.user("UA" if owner == "JOINT" else owner)
+        evidence = store_evidence(
+            SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n% minutes\n"), author
+        )
+        update = ProgressUpdate.objects.create(
+            milestone=milestone,
+            author=author,
+            old_status=Status.NOT_STARTED,
+            new_status=Status.IN_PROGRESS,
+            percent=10,
+            note="Minutes attached.",
+        )
+        update.evidence.add(evidence)
+        return Prepared("get", "milestones:evidence", (evidence.pk,), predicate_args=(evidence,))
+    if action == "record_check":
+        data = _check_fields(world, owner, "Published on the portal.")
+        return Prepared("post", "monitoring:create", (), data, "", ())
+    if action == "update_check":
+        check = world.check(owner)
+        data = _check_fields(world, owner, "Published on the portal and in the gazette.")
+        return Prepared("post", "monitoring:update", (check.pk,), data, "", (check,))
+    if action == "add_corrective_action":
+        check = world.check(owner, finding=True)
+        data = {
+            "description": "Publish the tender in Ukrainian too.",
+            "owner_party": owner,
+            "due_date": "2027-03-31",
+        }
+        return Prepared("post", "monitoring:action_create", (check.pk,), data, "", (check,))
+    if action == "close_corrective_action":
+        check = world.check(owner, finding=True)
+        corrective = CorrectiveAction.objects.create(
+            check_record=check,
+            description="Publish the tender in Ukrainian too.",
+            owner_party=owner,
+            due_date=datetime.date(2027, 3, 31),
+        )
+        data = {"closing_note": "Published in both languages on 2 Feb."}
+        return Prepared(
+            "post", "monitoring:action_close", (corrective.pk,), data, "", (corrective,)
+        )
+    if action == "raise_dispute":
+        data = {
+            "agreement": world.agreement.pk,
+            "provisions": [world.provision("JOINT").pk],
+            "raised_by_party": owner,
+            "title": "Survey data not shared",
+            "description": "The survey data were not shared on time.",
+            "raising_position": "Share the data within 30 days.",
+        }
+        return Prepared("post", "disputes:create", (), data, "", (owner,))
+    if action in ("acknowledge_dispute", "consult_dispute", "escalate_dispute"):
+        to_status = {
+            "acknowledge_dispute": "acknowledged",
+            "consult_dispute": "under_consultation",
+            "escalate_dispute": "escalated",
+        }[action]
+        return _move(world, owner, to_status)
+    if action == "resolve_dispute":
+        return _move(world, owner, "resolved")
+    if action == "withdraw_dispute":
+        return _move(world, owner, "withdrawn")
+    if action == "record_position":
+        dispute = world.dispute(owner, "acknowledged")
+        data = {"responding_position": "The data were shared through the portal."}
+        return Prepared("post", "disputes:position", (dispute.pk,), data, "", (dispute,))
+    if action == "comment":
+        dispute = world.dispute(owner, "raised")
+        data = {"text": "The portal logs will settle this."}
+        return Prepared("post", "disputes:comment", (dispute.pk,), data, "", (dispute,))
+    if action == "assess_provision":
+        provision = world.provision(owner)
+        data = {"level": "2", "note": "Half of the milestones are done."}
+        return Prepared("post", "provision_assess", (provision.pk,), data, "", (provision,))
+    if action == "export_report":
+        world.milestone("US")
+        query = f"?agreement={world.agreement.pk}&format=csv"
+        return Prepared("get", "reports:compliance", (), {}, query, ())
+    raise ValueError(f"no scenario for {action}")
+
+
+TRACKED_APPS = ("core", "accounts", "milestones", "monitoring", "disputes")
+
+
+def database_snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the tracker's tables (history and link tables included) and every stored
+    file: what a refused request must leave exactly as it was."""
+    from django.apps import apps
+    from django.conf import settings
+
+    snapshot = {
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for label in TRACKED_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    root = settings.MEDIA_ROOT
+    snapshot["files"] = sorted(str(path) for path in root.rglob("*")) if root.exists() else []
+    return snapshot

@@ -1,0 +1,293 @@
+"""The permission matrix: one table saying, for every action, who may do it to what.
+
+This table is the specification. The matrix test (tests/accounts/test_matrix.py) walks every
+cell — each person of the cast × action × object ownership — against both the predicate in
+``permissions.py`` and the real endpoint, and ``manage.py permissions_matrix`` prints it as
+``docs/permissions.md``. Change a rule here first; the test then shows what must follow.
+
+Ownership is relative to the person acting: ``own`` is an object of their own party,
+``other`` one of the other party, ``joint`` one both parties carry. Independent people
+(monitors, observers, staff admins) belong to no party, so every party's object is ``other``
+to them and ``own`` does not apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.accounts.models import Role
+
+OWN, OTHER, JOINT = "own", "other", "joint"
+#: The single column of actions that are not about one party's object.
+ANY = "any"
+
+PARTY_OWNED = (OWN, OTHER, JOINT)
+BETWEEN_PARTIES = (OWN, OTHER)  # disputes are always raised by one party against the other
+
+#: The columns of the printed matrix; the cast of the test has one or two people per column.
+ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    (Role.CO_CHAIR, "Co-chair"),
+    (Role.MEMBER, "Member"),
+    (Role.MONITOR, "Monitor"),
+    (Role.OBSERVER, "Observer"),
+    (Role.STAFF_ADMIN, "Staff admin"),
+    ("", "No role"),
+    ("anonymous", "Anonymous"),
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    label: str
+    predicate: str
+    #: What "own/other/joint" refers to for this action.
+    owner: str
+    ownerships: tuple[str, ...]
+    #: role -> the ownerships for which that role is allowed; a role not listed may not.
+    allowed: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: For dispute moves: the status the dispute is moved to.
+    to_status: str = ""
+
+    def allows(self, role: str, ownership: str) -> bool:
+        return ownership in self.allowed.get(role, frozenset())
+
+
+def _roles(*roles: str, to: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    return {role: frozenset(to) for role in roles}
+
+
+READERS = (Role.CO_CHAIR, Role.MEMBER, Role.MONITOR, Role.OBSERVER, Role.STAFF_ADMIN)
+DELEGATES = (Role.CO_CHAIR, Role.MEMBER)
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        "view",
+        "Read every page (e.g. a milestone)",
+        "can_view",
+        "the milestone's responsible party",
+        PARTY_OWNED,
+        _roles(*READERS, to=PARTY_OWNED),
+    ),
+    Action(
+        "update_milestone",
+        "Update a milestone's status and progress, with evidence",
+        "can_update_milestone",
+        "the milestone's responsible party",
+        PARTY_OWNED,
+        _roles(*DELEGATES, to=(OWN, JOINT)),
+    ),
+    Action(
+        "verify_milestone",
+        "Verify a completed milestone",
+        "can_verify_milestone",
+        "the milestone's responsible party",
+        PARTY_OWNED,
+        {Role.CO_CHAIR: frozenset({OTHER}), Role.MONITOR: frozenset({OTHER, JOINT})},
+    ),
+    Action(
+        "return_milestone",
+        "Return a completed milestone (back to in progress, with a reason)",
+        "can_verify_milestone",
+        "the milestone's responsible party",
+        PARTY_OWNED,
+        {Role.CO_CHAIR: frozenset({OTHER}), Role.MONITOR: frozenset({OTHER, JOINT})},
+    ),
+    Action(
+        "download_evidence",
+        "Download an evidence file",
+        "can_download_evidence",
+        "the milestone the file documents",
+        PARTY_OWNED,
+        _roles(*READERS, to=PARTY_OWNED),
+    ),
+    Action(
+        "record_check",
+        "Record a monitoring check",
+        "can_record_check",
+        "the checked provision's responsible party",
+        PARTY_OWNED,
+        _roles(Role.MONITOR, to=PARTY_OWNED),
+    ),
+    Action(
+        "update_check",
+        "Update a monitoring check",
+        "can_update_check",
+        "the checked provision's responsible party",
+        PARTY_OWNED,
+        _roles(Role.MONITOR, to=PARTY_OWNED),
+    ),
+    Action(
+        "add_corrective_action",
+        "Add a corrective action to a check",
+        "can_update_check",
+        "the checked provision's responsible party",
+        PARTY_OWNED,
+        _roles(Role.MONITOR, to=PARTY_OWNED),
+    ),
+    Action(
+        "close_corrective_action",
+        "Close a corrective action",
+        "can_close_corrective_action",
+        "the party that owns the corrective action",
+        PARTY_OWNED,
+        _roles(Role.MONITOR, to=PARTY_OWNED),
+    ),
+    Action(
+        "raise_dispute",
+        "Raise a dispute on behalf of a party",
+        "can_raise_dispute",
+        "the party the dispute is raised for",
+        BETWEEN_PARTIES,
+        _roles(*DELEGATES, to=(OWN,)),
+    ),
+    Action(
+        "acknowledge_dispute",
+        "Acknowledge a dispute",
+        "can_move_dispute",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=(OTHER,)),
+        to_status="acknowledged",
+    ),
+    Action(
+        "consult_dispute",
+        "Move a dispute to consultation",
+        "can_move_dispute",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=BETWEEN_PARTIES),
+        to_status="under_consultation",
+    ),
+    Action(
+        "escalate_dispute",
+        "Escalate a dispute",
+        "can_move_dispute",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=BETWEEN_PARTIES),
+        to_status="escalated",
+    ),
+    Action(
+        "resolve_dispute",
+        "Resolve a dispute (with the resolution)",
+        "can_move_dispute",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=BETWEEN_PARTIES),
+        to_status="resolved",
+    ),
+    Action(
+        "withdraw_dispute",
+        "Withdraw a dispute",
+        "can_move_dispute",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(*DELEGATES, to=(OWN,)),
+        to_status="withdrawn",
+    ),
+    Action(
+        "record_position",
+        "Record the responding party's position on a dispute",
+        "can_record_position",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(*DELEGATES, to=(OTHER,)),
+    ),
+    Action(
+        "comment",
+        "Comment on a dispute",
+        "can_comment",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        {**_roles(*DELEGATES, to=BETWEEN_PARTIES), Role.MONITOR: frozenset({OTHER})},
+    ),
+    Action(
+        "assess_provision",
+        "Record a provision assessment (implementation level and note)",
+        "can_assess_provision",
+        "the provision's responsible party",
+        PARTY_OWNED,
+        _roles(Role.CO_CHAIR, to=PARTY_OWNED),
+    ),
+    Action(
+        "export_report",
+        "Export the compliance report (CSV, XLSX, PDF)",
+        "can_export_report",
+        "—",
+        (ANY,),
+        _roles(*READERS, to=(ANY,)),
+    ),
+)
+
+ACTIONS_BY_KEY = {action.key: action for action in ACTIONS}
+
+
+def relative_ownership(user_party: str, owner_party: str) -> str:
+    """``own``/``other``/``joint`` of an object owned by ``owner_party`` (US, UA, JOINT)."""
+    if owner_party == "JOINT":
+        return JOINT
+    if owner_party == user_party:
+        return OWN
+    return OTHER
+
+
+def applies(role: str, ownership: str) -> bool:
+    """Whether the cell exists: independent people have no party, so no ``own`` objects."""
+    independent = role not in (Role.CO_CHAIR, Role.MEMBER)
+    return not (independent and ownership == OWN)
+
+
+def _cell(action: Action, role: str) -> str:
+    if role == "anonymous":
+        return "log in first"
+    applicable = [ownership for ownership in action.ownerships if applies(role, ownership)]
+    allowed = [ownership for ownership in applicable if action.allows(role, ownership)]
+    if not allowed:
+        return "—"
+    if allowed == applicable:
+        return "yes" if applicable == [ANY] else "all"
+    return ", ".join(allowed)
+
+
+def as_markdown() -> str:
+    """The matrix as the Markdown page ``docs/permissions.md``."""
+    header = "| Action | " + " | ".join(label for _, label in ROLE_COLUMNS) + " |"
+    rule = "|---|" + "---|" * len(ROLE_COLUMNS)
+    rows = [
+        f"| {action.label} | " + " | ".join(_cell(action, role) for role, _ in ROLE_COLUMNS) + " |"
+        for action in ACTIONS
+    ]
+    owners = [f"| {action.label} | `{action.predicate}` | {action.owner} |" for action in ACTIONS]
+    lines = [
+        "# Permissions",
+        "",
+        "<!-- Generated by `manage.py permissions_matrix > docs/permissions.md` from",
+        "     tracker/accounts/matrix.py; a test fails when this page is out of date. -->",
+        "",
+        "Who may do what. Every cell below is checked by the matrix test against the",
+        "predicate in `tracker/accounts/permissions.py` and against the real endpoint,",
+        "for a plain POST and an htmx POST; a refusal answers 403 (or 404) and changes",
+        "nothing, and an anonymous visitor is sent to the log-in page.",
+        "",
+        "A cell names the objects the role may act on, relative to the person's own party:",
+        "**own** (their party's), **other** (the other party's), **joint** (carried by both",
+        "parties); **all** means every object; **—** means never. Monitors, observers and",
+        "staff admins are independent: they have no party, so for them every party's object",
+        'is *other*. A person with no role sees only the "no access yet" page.',
+        "",
+        header,
+        rule,
+        *rows,
+        "",
+        '## What "own" refers to',
+        "",
+        "| Action | Predicate | Ownership is |",
+        "|---|---|---|",
+        *owners,
+        "",
+        "Staff admins manage users, roles and reference data in the Django admin (`/admin/`),",
+        "which needs `is_staff`; everything else in the table is refused to them.",
+        "",
+    ]
+    return "\n".join(lines)
