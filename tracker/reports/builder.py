@@ -1,0 +1,973 @@
+"""The compliance report: one builder whose output the HTML, CSV, XLSX and PDF all render.
+
+The report covers one agreement, optionally narrowed by the provisions' responsible party and
+category, as it stood at the end of the as-of day (today when no date is given).
+
+What is read from where:
+- With no as-of date (or today's), milestones, checks, corrective actions and disputes come
+  from the live tables; with a past date, from their history (tracker/reports/history.py),
+  so a milestone completed after the date shows as it was then and a check or dispute
+  recorded after it does not appear. Progress notes come from the progress log up to the
+  same moment.
+- Agreements and provisions, and the names of organisations and people, are read as they
+  are now: they are reference data that hardly ever change, and the report names them as the
+  reader knows them today.
+- The party filter selects provisions by their responsible party; every section then covers
+  those provisions' milestones, checks and disputes, so the figures of the summary add up to
+  the rows of the exports.
+- "Overdue" is judged against the as-of day: open (not completed, not cancelled) and due
+  before it.
+- A provision's "latest check result" is its compliance state as the provision pages show
+  it: the worst of the latest results of each criterion checked, so a later compliant check
+  of one criterion does not hide an open non-compliance of another.
+
+Every figure comes from SQL aggregates, in a fixed number of queries whatever the size of
+the data. The exception sections keep their most serious `limit` rows with the total, which
+is what the HTML preview and the PDF show: overdue milestones, the longest overdue first;
+findings, non-compliant before partially compliant, major before minor before observation,
+then the latest; disputes, open before closed, escalated first, then by response date. The
+CSV and XLSX read every row through the iterators at the end of `ComplianceReport`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Round, RowNumber
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tracker.core.models import Agreement, Category, ImplementationLevel, Provision
+from tracker.core.models import ResponsibleParty as Party
+from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, DisputeStatus
+from tracker.milestones.models import (
+    CLOSED_STATUSES,
+    DUE_SOON_DAYS,
+    ProgressUpdate,
+    Schedule,
+    Status,
+)
+from tracker.milestones.queries import implementation_level
+from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, Result, Severity
+from tracker.monitoring.queries import WORST_FIRST
+from tracker.reports.history import Sources, end_of_day, live_sources, sources_at
+
+# The preview and the PDF list at most this many rows per exception section.
+SECTION_LIMIT = 200
+
+
+def pick(english: str | None, ukrainian: str | None) -> str:
+    """The text of a bilingual field in the active language, falling back to the other."""
+    english, ukrainian = english or "", ukrainian or ""
+    if (get_language() or "en").startswith("uk"):
+        return ukrainian or english
+    return english or ukrainian
+
+
+def person(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
+def schedule(
+    status: str,
+    due: datetime.date,
+    completed_on: datetime.date | None,
+    day: datetime.date,
+    soon: datetime.date,
+) -> str:
+    """Milestone.schedule() on `day` (`soon` is DUE_SOON_DAYS later), for a row read as
+    values rather than a model instance."""
+    if status == Status.CANCELLED:
+        return Schedule.CANCELLED
+    if status == Status.COMPLETED:
+        return Schedule.LATE if completed_on and completed_on > due else Schedule.DONE
+    if due < day:
+        return Schedule.OVERDUE
+    if due <= soon:
+        return Schedule.DUE_SOON
+    return Schedule.ON_TRACK
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What the report covers: the filters a reader chose."""
+
+    agreement: Agreement | None
+    party: str = ""
+    category: str = ""
+    as_of: datetime.date | None = None
+
+    @property
+    def day(self) -> datetime.date:
+        return self.as_of or timezone.localdate()
+
+    @property
+    def historical(self) -> bool:
+        return self.as_of is not None and self.as_of < timezone.localdate()
+
+    def sources(self) -> Sources:
+        return sources_at(end_of_day(self.day)) if self.historical else live_sources()
+
+
+@dataclass
+class ProvisionSummary:
+    id: int
+    reference: str
+    title: str
+    category: str
+    category_label: str
+    responsible_party: str
+    party_label: str
+    level: int = 0
+    level_label: str = ""
+    percent: int = 0
+    total: int = 0
+    completed: int = 0
+    verified: int = 0
+    overdue: int = 0
+    latest_result: str = ""
+    latest_result_label: str = ""
+    latest_checked_on: datetime.date | None = None
+    open_actions: int = 0
+    open_disputes: int = 0
+
+    def columns(self) -> tuple:
+        """The provision's figures as they repeat on each of its milestone rows."""
+        return (
+            self.reference,
+            self.title,
+            self.category_label,
+            self.party_label,
+            self.level,
+            self.percent,
+            self.total,
+            self.completed,
+            self.verified,
+            self.overdue,
+            self.latest_result_label,
+            self.open_actions,
+            self.open_disputes,
+        )
+
+
+@dataclass
+class Totals:
+    percent: int = 0
+    total: int = 0
+    completed: int = 0
+    verified: int = 0
+    overdue: int = 0
+    open_actions: int = 0
+    open_disputes: int = 0
+
+
+@dataclass
+class Section:
+    """The first rows of an exception list and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass
+class OverdueMilestone:
+    id: int
+    provision_reference: str
+    title: str
+    party_label: str
+    lead_organisation: str
+    due_date: datetime.date
+    days_overdue: int
+    status: str
+    status_label: str
+    percent: int
+
+
+@dataclass
+class ActionRow:
+    description: str
+    owner_label: str
+    due_date: datetime.date
+    state: str
+    state_label: str
+    overdue: bool
+
+
+@dataclass
+class Finding:
+    id: int
+    provision_reference: str
+    criterion: str
+    checked_on: datetime.date
+    result: str
+    result_label: str
+    severity: str
+    severity_label: str
+    finding: str
+    open_actions: int
+    actions: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass
+class DisputeRow:
+    id: int
+    title: str
+    raised_by_label: str
+    responding_label: str
+    raised_on: datetime.date
+    response_due: datetime.date
+    status: str
+    status_label: str
+    response_overdue: bool
+    resolved_on: datetime.date | None
+    provisions: str
+
+
+class Labels:
+    """Translated labels of every code the report shows, in the active language."""
+
+    def __init__(self) -> None:
+        self.category = {code: str(label) for code, label in Category.choices}
+        self.party = {code: str(label) for code, label in Party.choices}
+        self.level = {code: str(label) for code, label in ImplementationLevel.choices}
+        self.status = {code: str(label) for code, label in Status.choices}
+        self.schedule = {code: str(label) for code, label in Schedule.choices}
+        self.result = {code: str(label) for code, label in Result.choices}
+        self.severity = {code: str(label) for code, label in Severity.choices}
+        self.action_state = {code: str(label) for code, label in CorrectiveAction.State.choices}
+        self.dispute_status = {code: str(label) for code, label in DisputeStatus.choices}
+        self.yes, self.no = _("Yes"), _("No")
+
+
+def provision_column_headers() -> list[str]:
+    """Headings of a provision's figures as they repeat on each of its CSV milestone rows."""
+    return [
+        _("Provision"),
+        _("Provision title"),
+        _("Category"),
+        _("Provision responsible party"),
+        _("Implementation level (0–3)"),
+        _("Implementation %"),
+        _("Provision milestones"),
+        _("Provision milestones completed"),
+        _("Provision milestones verified"),
+        _("Provision milestones overdue"),
+        _("Latest check result"),
+        _("Open corrective actions"),
+        _("Open disputes"),
+    ]
+
+
+def milestone_column_headers() -> list[str]:
+    """Headings of a milestone's own columns (milestone_parts())."""
+    return [
+        _("Milestone ID"),
+        _("Milestone"),
+        _("Responsible party"),
+        _("Lead organisation"),
+        _("Due date"),
+        _("Status"),
+        _("Percent complete"),
+        _("Completed on"),
+        _("Schedule"),
+        _("Verified"),
+        _("Verified on"),
+        _("Latest progress note"),
+    ]
+
+
+def milestone_headers() -> list[str]:
+    """The CSV's columns: the provision's figures, then the milestone's own columns."""
+    return provision_column_headers() + milestone_column_headers()
+
+
+def milestone_sheet_headers() -> list[str]:
+    """The XLSX Milestones sheet: the provision's reference, then the milestone's columns;
+    the provision's figures are on the Summary sheet, once per provision."""
+    return [_("Provision"), *milestone_column_headers()]
+
+
+def summary_headers() -> list[str]:
+    return [
+        _("Provision"),
+        _("Title"),
+        _("Category"),
+        _("Responsible party"),
+        _("Implementation level (0–3)"),
+        _("Implementation level"),
+        _("Implementation %"),
+        _("Milestones"),
+        _("Completed"),
+        _("Verified"),
+        _("Overdue"),
+        _("Latest check result"),
+        _("Latest check on"),
+        _("Open corrective actions"),
+        _("Open disputes"),
+    ]
+
+
+def check_headers() -> list[str]:
+    return [
+        _("Check ID"),
+        _("Checked on"),
+        _("Provision"),
+        _("Milestone"),
+        _("Criterion"),
+        _("Result"),
+        _("Severity"),
+        _("Finding"),
+        _("Monitor"),
+        _("Corrective action"),
+        _("Action owner"),
+        _("Action due"),
+        _("Action state"),
+    ]
+
+
+def dispute_headers() -> list[str]:
+    return [
+        _("Dispute ID"),
+        _("Title"),
+        _("Provisions"),
+        _("Raised by"),
+        _("Responding party"),
+        _("Raised on"),
+        _("Response due"),
+        _("Response overdue"),
+        _("Status"),
+        _("Resolved on"),
+        _("Resolution"),
+    ]
+
+
+class ComplianceReport:
+    """The report's content. Each part is computed when first read, so an export that needs
+    only some parts (the CSV) runs only their queries."""
+
+    def __init__(
+        self,
+        scope: ReportScope,
+        generated_by: str,
+        *,
+        generated_at: datetime.datetime | None = None,
+        limit: int | None = None,
+    ) -> None:
+        self.scope = scope
+        self.generated_by = generated_by
+        self.generated_at = generated_at or timezone.now()
+        self.limit = limit or SECTION_LIMIT
+        self.day = scope.day
+        self.sources = scope.sources()
+        self.labels = Labels()
+
+    # --- Header -------------------------------------------------------------------------
+
+    @property
+    def agreement(self) -> Agreement | None:
+        return self.scope.agreement
+
+    @property
+    def historical(self) -> bool:
+        return self.scope.historical
+
+    @property
+    def filters(self) -> list[tuple[str, str]]:
+        """The filters as a reader reads them, for the header of every format."""
+        everything = _("All")
+        agreement = self.agreement.display_title if self.agreement else everything
+        return [
+            (_("Agreement"), agreement),
+            (_("Responsible party"), self.labels.party.get(self.scope.party, everything)),
+            (_("Category"), self.labels.category.get(self.scope.category, everything)),
+        ]
+
+    def header(self) -> list[tuple[str, str]]:
+        """The header block as label/value pairs, for the CSV and the XLSX."""
+        generated_at = timezone.localtime(self.generated_at)
+        return [
+            (_("Compliance report"), self.agreement.display_title if self.agreement else ""),
+            (_("As of"), f"{self.day.isoformat()} ({_('end of day')})"),
+            *self.filters,
+            (_("Generated at"), generated_at.strftime("%Y-%m-%d %H:%M %Z")),
+            (_("Generated by"), self.generated_by),
+        ]
+
+    # --- The scope, as querysets --------------------------------------------------------
+
+    @cached_property
+    def _provisions(self) -> QuerySet[Provision]:
+        if self.agreement is None:
+            return Provision.objects.none()
+        provisions = Provision.objects.filter(agreement=self.agreement)
+        if self.scope.party:
+            provisions = provisions.filter(responsible_party=self.scope.party)
+        if self.scope.category:
+            provisions = provisions.filter(category=self.scope.category)
+        return provisions.order_by("reference")
+
+    @property
+    def _provision_ids(self) -> QuerySet:
+        return self._provisions.values("id")
+
+    @property
+    def _milestones(self) -> QuerySet:
+        return self.sources.milestones.filter(provision_id__in=self._provision_ids)
+
+    @property
+    def _checks(self) -> QuerySet:
+        return self.sources.checks.filter(provision_id__in=self._provision_ids)
+
+    @property
+    def _disputes(self) -> QuerySet:
+        if self.agreement is None:
+            return self.sources.disputes.none()
+        disputes = self.sources.disputes.filter(agreement_id=self.agreement.pk)
+        if self.scope.party or self.scope.category:
+            concerning = self.sources.dispute_links(disputes).filter(
+                provision_id__in=self._provision_ids
+            )
+            disputes = disputes.filter(id__in=concerning.values("dispute_id"))
+        return disputes
+
+    # --- Per provision ------------------------------------------------------------------
+
+    @cached_property
+    def provisions(self) -> list[ProvisionSummary]:
+        labels = self.labels
+        rows = {
+            provision.id: ProvisionSummary(
+                id=provision.id,
+                reference=provision.reference,
+                title=provision.display_title,
+                category=provision.category,
+                category_label=labels.category.get(provision.category, provision.category),
+                responsible_party=provision.responsible_party,
+                party_label=labels.party.get(provision.responsible_party, ""),
+                level_label=labels.level[0],
+            )
+            for provision in self._provisions.only(
+                "id", "reference", "title", "title_uk", "category", "responsible_party"
+            )
+        }
+        for figures in self._milestone_figures:
+            row = rows[figures["provision_id"]]
+            row.total = figures["total"]
+            row.completed = figures["completed"]
+            row.verified = figures["verified"]
+            row.overdue = figures["overdue"]
+            row.percent = round(figures["progress"])
+            row.level = figures["level"]
+            row.level_label = labels.level[row.level]
+        for provision_id, (result, checked_on) in self._compliance_states().items():
+            row = rows[provision_id]
+            row.latest_result = result
+            row.latest_result_label = labels.result.get(result, "")
+            row.latest_checked_on = checked_on
+        for provision_id, count in self._open_actions_per_provision().items():
+            rows[provision_id].open_actions = count
+        for figures in self._open_disputes_per_provision():
+            rows[figures["provision_id"]].open_disputes = figures["n"]
+        return list(rows.values())
+
+    @cached_property
+    def _milestone_figures(self) -> list[dict[str, Any]]:
+        open_ = ~Q(status__in=CLOSED_STATUSES)
+        return list(
+            self._milestones.values("provision_id")
+            .annotate(
+                total=Count("id"),
+                completed=Count("id", filter=Q(status=Status.COMPLETED)),
+                verified=Count("id", filter=Q(status=Status.COMPLETED, verified_at__isnull=False)),
+                overdue=Count("id", filter=open_ & Q(due_date__lt=self.day)),
+                counted=Count("id", filter=~Q(status=Status.CANCELLED)),
+                raw=Avg(
+                    "percent_complete",
+                    filter=~Q(status=Status.CANCELLED),
+                    output_field=FloatField(),
+                ),
+            )
+            # The level as provision pages show it (milestones.queries.with_progress):
+            # from the rounded average progress of the milestones that are not cancelled.
+            .annotate(progress=Coalesce(Round(F("raw"), output_field=FloatField()), Value(0.0)))
+            .annotate(level=implementation_level("progress"))
+            .order_by()
+        )
+
+    def _compliance_states(self) -> dict[int, tuple[str, datetime.date]]:
+        """Per provision: the worst of the latest results of its criteria (the compliance
+        state the provision pages show, monitoring.queries.WORST_FIRST) and the date of its
+        latest check. One query returns the latest check of each criterion; picking the
+        worst of a provision's few criteria is then a lookup."""
+        latest_of_criterion = (
+            self._checks.annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("provision_id"), F("criterion")],
+                    order_by=[F("checked_on").desc(), F("id").desc()],
+                )
+            )
+            .filter(position=1)
+            .values_list("provision_id", "result", "checked_on")
+        )
+        rank = {result: index for index, result in enumerate(WORST_FIRST)}
+        states: dict[int, tuple[str, datetime.date]] = {}
+        for provision_id, result, checked_on in latest_of_criterion:
+            worst, last = states.get(provision_id, (result, checked_on))
+            if rank.get(result, len(rank)) < rank.get(worst, len(rank)):
+                worst = result
+            states[provision_id] = (worst, max(last, checked_on))
+        return states
+
+    def _open_actions_per_provision(self) -> dict[int, int]:
+        """Open corrective actions per provision, through their checks.
+
+        Two grouped queries (actions per check, the provision of each such check) merged
+        here: a correlated subquery from one history table into the other would re-rank the
+        whole history for every action.
+        """
+        open_actions = self.sources.actions.filter(state=CorrectiveAction.State.OPEN)
+        per_check = dict(
+            open_actions.filter(check_record_id__in=self._checks.values("id"))
+            .values("check_record_id")
+            .annotate(n=Count("id"))
+            .values_list("check_record_id", "n")
+        )
+        per_provision: dict[int, int] = defaultdict(int)
+        for check_id, provision_id in self._checks.filter(
+            id__in=open_actions.values("check_record_id")
+        ).values_list("id", "provision_id"):
+            per_provision[provision_id] += per_check.get(check_id, 0)
+        return per_provision
+
+    def _open_disputes_per_provision(self) -> QuerySet:
+        open_disputes = self._disputes.exclude(status__in=CLOSED_DISPUTE_STATUSES)
+        return (
+            self.sources.dispute_links(open_disputes)
+            .filter(provision_id__in=self._provision_ids)
+            .values("provision_id")
+            .annotate(n=Count("dispute_id", distinct=True))
+            .order_by()
+        )
+
+    @cached_property
+    def totals(self) -> Totals:
+        provisions = self.provisions
+        # Weighted by milestone, as if every milestone of the scope were one provision's.
+        figures = self._milestone_figures
+        counted = sum(row["counted"] for row in figures)
+        progress = sum(row["counted"] * (row["raw"] or 0.0) for row in figures)
+        return Totals(
+            percent=int(progress / counted + 0.5) if counted else 0,
+            total=sum(row.total for row in provisions),
+            completed=sum(row.completed for row in provisions),
+            verified=sum(row.verified for row in provisions),
+            overdue=sum(row.overdue for row in provisions),
+            open_actions=sum(row.open_actions for row in provisions),
+            # A dispute about two provisions counts once.
+            open_disputes=self._disputes.exclude(status__in=CLOSED_DISPUTE_STATUSES).count(),
+        )
+
+    # --- Exception sections -------------------------------------------------------------
+
+    @cached_property
+    def overdue(self) -> Section:
+        overdue = self._milestones.exclude(status__in=CLOSED_STATUSES).filter(due_date__lt=self.day)
+        rows = overdue.order_by("due_date", "provision__reference", "id").values(
+            "id",
+            "title",
+            "title_uk",
+            "responsible_party",
+            "due_date",
+            "status",
+            "percent_complete",
+            "provision__reference",
+            "lead_organisation__name",
+            "lead_organisation__name_uk",
+        )[: self.limit]
+        labels = self.labels
+        return Section(
+            rows=[
+                OverdueMilestone(
+                    id=row["id"],
+                    provision_reference=row["provision__reference"],
+                    title=pick(row["title"], row["title_uk"]),
+                    party_label=labels.party.get(row["responsible_party"], ""),
+                    lead_organisation=pick(
+                        row["lead_organisation__name"], row["lead_organisation__name_uk"]
+                    ),
+                    due_date=row["due_date"],
+                    days_overdue=(self.day - row["due_date"]).days,
+                    status=row["status"],
+                    status_label=labels.status.get(row["status"], ""),
+                    percent=row["percent_complete"],
+                )
+                for row in rows
+            ],
+            # The summary already counted them per provision: no second pass over the table.
+            total=sum(row.overdue for row in self.provisions),
+        )
+
+    @cached_property
+    def findings(self) -> Section:
+        findings = self._checks.filter(result__in=FINDING_RESULTS)
+        ranked = findings.annotate(
+            result_rank=Case(
+                When(result=Result.NON_COMPLIANT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            severity_rank=Case(
+                When(severity=Severity.MAJOR, then=Value(0)),
+                When(severity=Severity.MINOR, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        ).order_by("result_rank", "severity_rank", "-checked_on", "-id")
+        rows = list(
+            ranked.values(
+                "id",
+                "provision__reference",
+                "criterion",
+                "criterion_uk",
+                "checked_on",
+                "result",
+                "severity",
+                "finding",
+            )[: self.limit]
+        )
+        labels = self.labels
+        actions: dict[int, list[ActionRow]] = defaultdict(list)
+        if rows:
+            for action in (
+                self.sources.actions.filter(check_record_id__in=[row["id"] for row in rows])
+                .order_by("due_date", "id")
+                .values("check_record_id", "description", "owner_party", "due_date", "state")
+            ):
+                actions[action["check_record_id"]].append(self._action_row(action))
+        return Section(
+            rows=[
+                Finding(
+                    id=row["id"],
+                    provision_reference=row["provision__reference"],
+                    criterion=pick(row["criterion"], row["criterion_uk"]),
+                    checked_on=row["checked_on"],
+                    result=row["result"],
+                    result_label=labels.result.get(row["result"], ""),
+                    severity=row["severity"],
+                    severity_label=labels.severity.get(row["severity"], ""),
+                    finding=row["finding"],
+                    open_actions=sum(
+                        action.state == CorrectiveAction.State.OPEN
+                        for action in actions.get(row["id"], [])
+                    ),
+                    actions=actions.get(row["id"], []),
+                )
+                for row in rows
+            ],
+            total=findings.count(),
+        )
+
+    def _action_row(self, action: dict[str, Any]) -> ActionRow:
+        open_ = action["state"] == CorrectiveAction.State.OPEN
+        return ActionRow(
+            description=action["description"],
+            owner_label=self.labels.party.get(action["owner_party"], ""),
+            due_date=action["due_date"],
+            state=action["state"],
+            state_label=self.labels.action_state.get(action["state"], ""),
+            overdue=open_ and action["due_date"] < self.day,
+        )
+
+    @cached_property
+    def disputes(self) -> Section:
+        disputes = self._disputes
+        ranked = disputes.annotate(
+            closed=Case(
+                When(status__in=CLOSED_DISPUTE_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            escalated=Case(
+                When(status=DisputeStatus.ESCALATED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        ).order_by("closed", "escalated", "response_due", "-raised_on", "-id")
+        rows = list(
+            ranked.values(
+                "id",
+                "title",
+                "raised_by_party",
+                "responding_party",
+                "raised_on",
+                "response_due",
+                "status",
+                "resolved_on",
+            )[: self.limit]
+        )
+        references = self._dispute_references(disputes.filter(id__in=[row["id"] for row in rows]))
+        return Section(
+            rows=[self._dispute_row(row, references) for row in rows],
+            total=disputes.count(),
+        )
+
+    def _dispute_references(self, disputes: QuerySet) -> dict[int, str]:
+        references: dict[int, list[str]] = defaultdict(list)
+        links = (
+            self.sources.dispute_links(disputes)
+            .order_by("provision__reference")
+            .values_list("dispute_id", "provision__reference")
+        )
+        for dispute_id, reference in links:
+            references[dispute_id].append(reference)
+        return {dispute_id: ", ".join(refs) for dispute_id, refs in references.items()}
+
+    def _dispute_row(self, row: dict[str, Any], references: dict[int, str]) -> DisputeRow:
+        labels = self.labels
+        return DisputeRow(
+            id=row["id"],
+            title=row["title"],
+            raised_by_label=labels.party.get(row["raised_by_party"], ""),
+            responding_label=labels.party.get(row["responding_party"], ""),
+            raised_on=row["raised_on"],
+            response_due=row["response_due"],
+            status=row["status"],
+            status_label=labels.dispute_status.get(row["status"], ""),
+            # The response is owed until the responding party acknowledges.
+            response_overdue=(
+                row["status"] == DisputeStatus.RAISED and row["response_due"] < self.day
+            ),
+            resolved_on=row["resolved_on"],
+            provisions=references.get(row["id"], ""),
+        )
+
+    # --- Every row, for the spreadsheet exports -----------------------------------------
+
+    def milestone_rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
+        """One row per milestone, its provision's figures first (milestone_headers())."""
+        columns = {row.id: row.columns() for row in self.provisions}
+        for provision_id, milestone in self.milestone_parts(chunk_size):
+            yield (*columns[provision_id], *milestone)
+
+    def milestone_sheet_rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
+        """milestone_sheet_headers(): the provision's reference, then the milestone's columns."""
+        references = {row.id: row.reference for row in self.provisions}
+        for provision_id, milestone in self.milestone_parts(chunk_size):
+            yield (references[provision_id], *milestone)
+
+    def milestone_parts(self, chunk_size: int = 2000) -> Iterator[tuple[int, tuple]]:
+        """(provision id, the milestone's own columns) per milestone, in report order.
+
+        The CSV formats each provision's columns once and reuses them for all its
+        milestones; at tens of thousands of rows the per-row work is what takes the time,
+        so this loop does only lookups.
+        """
+        notes = ProgressUpdate.objects.filter(milestone_id=OuterRef("id"))
+        if self.historical:
+            notes = notes.filter(created_at__lt=end_of_day(self.day))
+        latest_note = notes.order_by("-created_at", "-id").values("note")[:1]
+        rows = (
+            self._milestones.annotate(latest_note=Subquery(latest_note))
+            .order_by("provision__reference", "due_date", "id")
+            .values_list(
+                "provision_id",
+                "id",
+                "title",
+                "title_uk",
+                "responsible_party",
+                "lead_organisation__name",
+                "lead_organisation__name_uk",
+                "due_date",
+                "status",
+                "percent_complete",
+                "completed_on",
+                "verified_at",
+                "latest_note",
+            )
+        )
+        labels, day = self.labels, self.day
+        soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
+        ukrainian = (get_language() or "en").startswith("uk")
+        zone = timezone.get_current_timezone()
+        for (
+            provision_id,
+            milestone_id,
+            title,
+            title_uk,
+            party,
+            organisation,
+            organisation_uk,
+            due_date,
+            status,
+            percent,
+            completed_on,
+            verified_at,
+            note,
+        ) in rows.iterator(chunk_size=chunk_size):
+            if ukrainian:
+                title, organisation = title_uk or title, organisation_uk or organisation
+            else:
+                title, organisation = title or title_uk, organisation or organisation_uk
+            yield (
+                provision_id,
+                (
+                    milestone_id,
+                    title,
+                    labels.party.get(party, party),
+                    organisation or "",
+                    due_date,
+                    labels.status.get(status, status),
+                    percent,
+                    completed_on,
+                    labels.schedule[schedule(status, due_date, completed_on, day, soon)],
+                    labels.yes if verified_at else labels.no,
+                    verified_at.astimezone(zone).date() if verified_at else None,
+                    note or "",
+                ),
+            )
+
+    def summary_rows(self) -> Iterator[tuple]:
+        for row in self.provisions:
+            yield (
+                row.reference,
+                row.title,
+                row.category_label,
+                row.party_label,
+                row.level,
+                row.level_label,
+                row.percent,
+                row.total,
+                row.completed,
+                row.verified,
+                row.overdue,
+                row.latest_result_label,
+                row.latest_checked_on,
+                row.open_actions,
+                row.open_disputes,
+            )
+
+    def check_rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
+        """One row per corrective action, the check's columns first; a check without any
+        action has one row with the action columns empty (check_headers())."""
+        labels = self.labels
+        actions: dict[int, list[ActionRow]] = defaultdict(list)
+        for action in (
+            self.sources.actions.filter(check_record_id__in=self._checks.values("id"))
+            .order_by("due_date", "id")
+            .values("check_record_id", "description", "owner_party", "due_date", "state")
+            .iterator(chunk_size=chunk_size)
+        ):
+            actions[action["check_record_id"]].append(self._action_row(action))
+        checks = (
+            self._checks.order_by("provision__reference", "-checked_on", "-id")
+            .values_list(
+                "id",
+                "checked_on",
+                "provision__reference",
+                "milestone__title",
+                "milestone__title_uk",
+                "criterion",
+                "criterion_uk",
+                "result",
+                "severity",
+                "finding",
+                "monitor__first_name",
+                "monitor__last_name",
+                "monitor__username",
+            )
+            .iterator(chunk_size=chunk_size)
+        )
+        for (
+            check_id,
+            checked_on,
+            reference,
+            milestone,
+            milestone_uk,
+            criterion,
+            criterion_uk,
+            result,
+            severity,
+            finding,
+            first,
+            last,
+            username,
+        ) in checks:
+            check = (
+                check_id,
+                checked_on,
+                reference,
+                pick(milestone, milestone_uk),
+                pick(criterion, criterion_uk),
+                labels.result.get(result, result),
+                labels.severity.get(severity, ""),
+                finding,
+                person(first, last, username),
+            )
+            for action in actions.get(check_id) or [None]:
+                if action is None:
+                    yield (*check, "", "", None, "")
+                else:
+                    yield (
+                        *check,
+                        action.description,
+                        action.owner_label,
+                        action.due_date,
+                        action.state_label,
+                    )
+
+    def dispute_rows(self) -> Iterator[tuple]:
+        disputes = self._disputes
+        references = self._dispute_references(disputes)
+        labels = self.labels
+        rows = disputes.order_by("-raised_on", "-id").values(
+            "id",
+            "title",
+            "raised_by_party",
+            "responding_party",
+            "raised_on",
+            "response_due",
+            "status",
+            "resolved_on",
+            "resolution",
+        )
+        for row in rows.iterator(chunk_size=2000):
+            dispute = self._dispute_row(row, references)
+            yield (
+                dispute.id,
+                dispute.title,
+                dispute.provisions,
+                dispute.raised_by_label,
+                dispute.responding_label,
+                dispute.raised_on,
+                dispute.response_due,
+                labels.yes if dispute.response_overdue else labels.no,
+                dispute.status_label,
+                dispute.resolved_on,
+                row["resolution"],
+            )
