@@ -37,6 +37,8 @@ run: demo
 	@echo "Open http://127.0.0.1:8000/ and log in with one of the accounts above (Ctrl-C stops)."
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+PYTEST_ARGS ?= -n auto
+
 test: $(STAMP) var/staticfiles
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here." >&2; exit 1; fi; \

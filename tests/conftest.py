@@ -13,6 +13,7 @@ import os
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from tracker.accounts.models import Role, User
 from tracker.core.models import Agreement, Category, Organisation, Provision, ResponsibleParty
@@ -45,6 +46,13 @@ def browser_type_launch_args(browser_type_launch_args):
 def _fast_password_hashing(settings):
     # The real hasher costs ~0.3 s per user; the cast alone has eight.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    # A view or test that activates Ukrainian must not leak it into the next test.
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)
