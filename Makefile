@@ -53,7 +53,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 bench: $(STAMP)
-	$(PY) manage.py benchmark
+	DEBUG=1 $(PY) manage.py benchmark $(BENCH_ARGS)
 
 # Re-pin the dependencies after editing pyproject.toml.
 lock: $(STAMP)

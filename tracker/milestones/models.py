@@ -157,6 +157,22 @@ class Milestone(models.Model):
             models.Index(fields=["responsible_party", "due_date"]),
             models.Index(fields=["provision", "due_date"]),
             models.Index(fields=["lead_organisation"]),
+            # The filtered list's counters and the dashboard/report figures per provision read
+            # only these columns, so SQLite answers them from the index alone.
+            models.Index(
+                fields=["responsible_party", "status", "provision"], name="milestone_party_status"
+            ),
+            models.Index(
+                fields=[
+                    "provision",
+                    "responsible_party",
+                    "status",
+                    "percent_complete",
+                    "verified_at",
+                    "due_date",
+                ],
+                name="milestone_figures",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,7 +246,9 @@ class ProgressUpdate(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["milestone", "-created_at"]),
+            models.Index(
+                fields=["milestone", "-created_at", "-id"], name="progress_milestone_latest"
+            ),
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["author", "-created_at"]),
         ]
