@@ -19,7 +19,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,33 @@ SCHEDULE_FILTERS = {
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class FlatSelect(forms.Select):
+    """A select of flat choices rendered in Python.
+
+    Django's widget templates render every <option> through a template of its own; the list's
+    filter form has about 130 options and spent ~15 ms there on each request.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        options = (
+            format_html(
+                '<option value="{}" selected>{}</option>'
+                if str(code) in selected
+                else '<option value="{}">{}</option>',
+                code,
+                label,
+            )
+            for code, label in self.choices
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            format_html_join("", "{}", ((option,) for option in options)),
+        )
 
 
 ALL = _("All")
@@ -123,6 +152,17 @@ def search_variants(value: str) -> set[str]:
     return {value, value.lower(), value.upper(), value.capitalize(), value.title()}
 
 
+SELECT_FILTERS = (
+    "status",
+    "schedule",
+    "responsible_party",
+    "provision",
+    "category",
+    "mineral",
+    "lead_organisation",
+)
+
+
 class MilestoneFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ALL)
@@ -170,6 +210,8 @@ class MilestoneFilter(django_filters.FilterSet):
         self.filters["provision"].extra["choices"] = choices["provision"]
         self.filters["mineral"].extra["choices"] = choices["mineral"]
         self.filters["lead_organisation"].extra["choices"] = choices["organisation"]
+        for name in SELECT_FILTERS:
+            self.filters[name].extra["widget"] = FlatSelect
 
     class Meta:
         model = Milestone
