@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 import django_filters
@@ -206,10 +207,12 @@ class MilestoneFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = reference_choices()
-        self.filters["provision"].extra["choices"] = choices["provision"]
-        self.filters["mineral"].extra["choices"] = choices["mineral"]
-        self.filters["lead_organisation"].extra["choices"] = choices["organisation"]
+        # Callable choices are read only when the form is rendered or one of these filters
+        # has a value to validate, so an inline update's counters skip the query.
+        choices = functools.cache(reference_choices)
+        self.filters["provision"].extra["choices"] = lambda: choices()["provision"]
+        self.filters["mineral"].extra["choices"] = lambda: choices()["mineral"]
+        self.filters["lead_organisation"].extra["choices"] = lambda: choices()["organisation"]
         for name in SELECT_FILTERS:
             self.filters[name].extra["widget"] = FlatSelect
 
