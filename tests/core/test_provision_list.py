@@ -160,8 +160,8 @@ def test_query_count_does_not_grow_with_the_rows(
     )
     client = login(observer)
     # Session and user; the count, the agreement and mineral choices, the rows (figures
-    # are subqueries of that one query); the session's renewed expiry (3, with savepoint).
-    with django_assert_max_num_queries(9):
+    # are subqueries of that one query).
+    with django_assert_max_num_queries(6):
         assert client.get(URL).status_code == 200
 
 

@@ -129,8 +129,8 @@ def test_activity_query_count_is_fixed(
     client = login(observer)
 
     # Session, user, people and provision options, count, the page's ids, its rows, their
-    # evidence, and the session's save (3).
-    with django_assert_num_queries(11):
+    # evidence.
+    with django_assert_num_queries(8):
         response = client.get(URL, {"party": "UA", "author": member_ua.pk})
 
     assert response.status_code == 200

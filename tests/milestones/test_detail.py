@@ -143,9 +143,8 @@ def test_detail_query_count_does_not_grow_with_the_log(
     services.verify(milestone_ua, chair_us, version=milestone_ua.version)
     client = login(member_ua)
 
-    # Session, user, milestone, log entries, their evidence, history, the verifier's name,
-    # and the session's save (3).
-    with django_assert_num_queries(10):
+    # Session, user, milestone, log entries, their evidence, history, the verifier's name.
+    with django_assert_num_queries(7):
         response = client.get(page(milestone_ua))
 
     assert response.status_code == 200

@@ -16,6 +16,7 @@ language stored on the user:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -85,4 +86,40 @@ class UserLanguageMiddleware:
             and settings.LANGUAGE_COOKIE_NAME not in response.cookies  # set_language's choice
         ):
             set_language_cookie(response, applied)
+        return response
+
+
+# When the session was last saved with a fresh expiry (seconds since the epoch).
+RENEWED_AT_KEY = "tracker_session_renewed_at"
+
+
+def mark_session_renewed(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Logging in saves a new session with a fresh expiry: no renewal is due for a while."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT_KEY] = int(time.time())
+
+
+class SessionRenewalMiddleware:
+    """Sliding idle expiry without a database write on every request.
+
+    Saving the session on each request (SESSION_SAVE_EVERY_REQUEST) would make every page view
+    a write, and on SQLite take the write lock for it. Instead a session is saved again, with
+    a new expiry of SESSION_COOKIE_AGE, once SESSION_RENEW_SECONDS have passed since its last
+    save. A person is therefore logged out between SESSION_COOKIE_AGE minus
+    SESSION_RENEW_SECONDS and SESSION_COOKIE_AGE after their last request (7 h 59 min to
+    8 h by default).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a session that exists and was not just saved anyway: no session for visitors
+        # who never logged in, none for one logging out (flushed, so empty).
+        if session is not None and not session.modified and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(RENEWED_AT_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[RENEWED_AT_KEY] = now  # marks it modified: SessionMiddleware saves it
         return response

@@ -13,7 +13,7 @@ from tracker.core.http import HtmxHttpRequest
 from tracker.core.models import Provision
 from tracker.disputes.queries import provision_disputes
 from tracker.milestones.queries import count_statuses, provision_milestones, with_progress
-from tracker.milestones.rows import row_context
+from tracker.milestones.rows import build_rows
 from tracker.monitoring.queries import provision_checks
 
 
@@ -63,9 +63,8 @@ def provision_page_context(request: HtmxHttpRequest, provision: Provision) -> di
     # The same rows, inline update form and counters as the milestone list.
     milestones = list(provision_milestones(provision))
     return {
-        **row_context(request, reverse("provision_detail", args=[provision.pk])),
         "provision": provision,
-        "milestones": milestones,
+        "rows": build_rows(request, milestones, reverse("provision_detail", args=[provision.pk])),
         "milestone_counts": count_statuses(milestones),
         "checks": provision_checks(provision),
         "disputes": provision_disputes(provision),

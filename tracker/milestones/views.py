@@ -52,7 +52,7 @@ from tracker.milestones.queries import (
     page_by_ids,
     status_counts,
 )
-from tracker.milestones.rows import counters_for, row_context, safe_next
+from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
 
 PER_PAGE = 50
 LOG_LIMIT = 100
@@ -70,7 +70,8 @@ def _wants_results_only(request: HtmxHttpRequest) -> bool:
 
 def get_milestone_for_user(user: User, pk: int) -> Milestone:
     """Every role reads every milestone, so only a missing one answers 404."""
-    return get_object_or_404(milestone_rows(Milestone.objects.select_related("verified_by")), pk=pk)
+    milestones = Milestone.objects.select_related("provision", "lead_organisation", "verified_by")
+    return get_object_or_404(milestones, pk=pk)
 
 
 @require_GET
@@ -94,12 +95,12 @@ def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "filter": milestone_filter,
         "page": page,
+        "rows": build_rows(request, page.object_list, request.get_full_path()),
         "milestone_counts": counts,
         "matching": True,
         "list_url": reverse("milestones:list"),
         "sort_value": sort_value(sort_key, descending),
         "sortable": True,
-        **row_context(request),
     }
     template = LIST_TEMPLATE
     if _wants_results_only(request):
@@ -170,19 +171,17 @@ def _row(
     request: HtmxHttpRequest,
     pk: int,
     next_url: str,
+    state: RowState,
     *,
     status: int = 200,
-    **row_state,
 ) -> HttpResponse:
     """The row of one milestone, as it is now, plus the counters and messages out of band."""
     milestone = get_milestone_for_user(request.user, pk)
     counts, matching = counters_for(request, next_url) if status == 200 else (None, False)
     context = {
-        **row_context(request, next_url),
-        "milestone": milestone,
+        "row": build_rows(request, [milestone], next_url, state)[0],
         "milestone_counts": counts,
         "matching": matching,
-        **row_state,
     }
     return render(request, f"{LIST_TEMPLATE}#row_update", context, status=status)
 
@@ -217,11 +216,13 @@ def _failure(
             request,
             milestone.pk,
             next_url,
+            RowState(
+                input=form.data if keep_input else None,
+                errors=tuple(line for line in lines if line),
+                error_fields=tuple(fields),
+                conflict={"update": conflict_update} if conflict is not None else None,
+            ),
             status=status,
-            row_input=form.data if keep_input else None,
-            row_errors=[line for line in lines if line],
-            row_error_fields=fields,
-            conflict={"update": conflict_update} if conflict is not None else None,
         )
     current = get_milestone_for_user(request.user, milestone.pk)
     context = _detail_context(
@@ -271,7 +272,7 @@ def _perform(
         else:
             messages.success(request, message)
             if request.htmx:
-                return _row(request, milestone.pk, next_url, row_saved=True)
+                return _row(request, milestone.pk, next_url, RowState(saved=True))
             return redirect(next_url or reverse("milestones:detail", args=[milestone.pk]))
     return _failure(request, milestone, next_url, form, form_name, status=400)
 

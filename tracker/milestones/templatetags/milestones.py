@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from functools import cache, lru_cache
+from functools import cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from tracker.core.templatetags.tracker import badge
 from tracker.milestones.filters import parse_sort, sort_headers
-from tracker.milestones.models import Milestone, Schedule, Status
+from tracker.milestones.models import Milestone, Schedule
 
 register = template.Library()
 
@@ -58,26 +55,3 @@ def milestone_sort_headers(context) -> list[dict]:
     request = context.get("request")
     sort = request.GET.get("sort") if request is not None else None
     return sort_headers(*parse_sort(sort))
-
-
-# Bounded: the selected value can come from a submitted form.
-@lru_cache(maxsize=64)
-def _status_options(language: str, selected: str) -> str:
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (code, mark_safe(" selected") if code == selected else "", label)
-            for code, label in Status.choices
-        ),
-    )
-
-
-@register.filter
-def status_options(selected: str) -> str:
-    """The <option>s of the row's status select, built once per language and choice.
-
-    A template loop over five options in each of fifty rows costs more than all the rest of
-    the row; the result only depends on the language and the selected status.
-    """
-    return _status_options(get_language() or "", str(selected))
