@@ -101,6 +101,33 @@ def test_without_database_url_a_sqlite_file_under_var_is_used():
     assert db["OPTIONS"]["timeout"] >= 5
 
 
+PRAGMAS = (
+    "from django.db import connection; c = connection.cursor(); "
+    "print(json.dumps({p: c.execute(f'PRAGMA {p}').fetchone()[0] for p in "
+    "('journal_mode', 'synchronous', 'foreign_keys', 'mmap_size', 'cache_size', "
+    "'temp_store', 'journal_size_limit', 'busy_timeout')}))"
+)
+
+
+def test_a_sqlite_file_opens_with_the_production_pragmas(tmp_path):
+    result = run(
+        "import django, json; django.setup(); " + PRAGMAS,
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'pragmas.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "foreign_keys": 1,
+        "mmap_size": 128 * 1024 * 1024,
+        "cache_size": 2000,
+        "temp_store": 2,  # MEMORY
+        "journal_size_limit": 64 * 1024 * 1024,
+        "busy_timeout": 20000,
+    }
+
+
 def test_sqlite_database_url_selects_that_file(tmp_path):
     path = tmp_path / "elsewhere.sqlite3"
     db = database(DATABASE_URL=f"sqlite:///{path}")

@@ -118,8 +118,13 @@ if TESTING:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
+        # Reads go through a 128 MiB memory map and an 8 MiB page cache (2,000 pages), so a
+        # page that scans many rows does not re-read the file through system calls; sorts
+        # stay in memory; the WAL file is trimmed back to 64 MiB after each checkpoint.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA mmap_size=134217728; PRAGMA cache_size=2000; PRAGMA temp_store=MEMORY;"
+            " PRAGMA journal_size_limit=67108864;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
