@@ -11,7 +11,6 @@ page, and the partial places them; format_html escapes every value as the templa
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from tracker.accounts.permissions import can_update_milestone
+from tracker.core.display import labels
 from tracker.core.models import ResponsibleParty
 from tracker.core.templatetags.tracker import badge, display_date
 from tracker.milestones.filters import MilestoneFilter
@@ -99,7 +99,7 @@ class _Page:
         self.csrf_token = get_token(request)
         self.next_url = next_url
         self.language = get_language() or ""
-        self.parties = _labels(ResponsibleParty.choices)
+        self.parties = labels(ResponsibleParty.choices)
         # Badges depend only on the code and the language: each built once a page.
         self.schedule_badges = _badges(Schedule.choices)
         self.status_badges = _badges(Status.choices)
@@ -141,18 +141,6 @@ def _status_options(language: str, selected: str) -> SafeString:
     )
 
 
-@lru_cache(maxsize=4096)
-def _due_date(language: str, due: datetime.date) -> SafeString:
-    # Many rows share a due date, and formatting one in the language's style is the row's
-    # single most expensive value.
-    return display_date(due)
-
-
-def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
-    # get_FOO_display() hashes every lazy label of the field on each call; once a page is enough.
-    return {code: str(label) for code, label in choices}
-
-
 def _badges(choices: list[tuple[str, str]]) -> dict[str, SafeString]:
     return {code: badge(code, label) for code, label in choices}
 
@@ -175,7 +163,7 @@ def _row(page: _Page, milestone: Milestone, state: RowState) -> MilestoneRow:
         reference=milestone.provision.reference,
         party=page.parties[milestone.responsible_party],
         organisation=str(milestone.lead_organisation or "—"),
-        due=_due_date(page.language, milestone.due_date),
+        due=display_date(milestone.due_date),
         schedule=page.schedule_badges[milestone.schedule(page.today)],
         status=_status_badges(page, milestone),
         percent=percent,

@@ -5,8 +5,8 @@ responsible party and status (a few hundred rows at most), and the provision, pa
 category, status and overall figures are sums of those rows. The overdue and due-soon
 counts and the first rows of each list come from indexed queries: overdue, due soon,
 awaiting verification, findings with open corrective actions (rows and both counts), open
-disputes (rows and count), recent activity. Twelve queries in all, whatever the size of
-the data.
+disputes (rows and count), recent activity. Twelve queries in all, whatever the size of the
+data. The lists' values are prepared here, with labels and URLs looked up once a page.
 """
 
 from __future__ import annotations
@@ -20,15 +20,22 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from tracker.core.models import Category, ImplementationLevel, Provision, ResponsibleParty
-from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute
+from tracker.core.display import labels, url_for_pk
+from tracker.core.models import (
+    Category,
+    ImplementationLevel,
+    Party,
+    Provision,
+    ResponsibleParty,
+)
+from tracker.core.templatetags.tracker import badge, display_date
+from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
 from tracker.milestones.models import (
-    CLOSED_STATUSES,
-    DUE_SOON_DAYS,
     Milestone,
     ProgressUpdate,
     Status,
@@ -36,6 +43,8 @@ from tracker.milestones.models import (
 from tracker.monitoring.models import (
     FINDING_RESULTS,
     CorrectiveAction,
+    Result,
+    Severity,
 )
 from tracker.reports.charts import BarChart, bar_chart
 
@@ -50,10 +59,6 @@ STATUS_TONES = {
     Status.COMPLETED: "ok",
     Status.CANCELLED: "faint",
 }
-
-# Spelled as a list of the open statuses rather than "not closed": SQLite then reads the
-# (status, due_date) index instead of every row with a due date in range.
-OPEN_STATUSES = [code for code in Status.values if code not in CLOSED_STATUSES]
 
 
 def level_of(percent: float) -> int:
@@ -129,21 +134,23 @@ class DashboardFigures:
     status_counts: list[tuple[str, str, int]]
     by_party: list[Group]
     by_category: list[Group]
-    overdue: list[Milestone]
-    due_soon: list[Milestone]
-    awaiting: list[Milestone]
-    open_actions: list[CorrectiveAction]
+    overdue: list[MilestoneItem]
+    due_soon: list[MilestoneItem]
+    awaiting: list[MilestoneItem]
+    open_actions: list[ActionItem]
     findings_count: int
     open_actions_count: int
-    disputes: list[Dispute]
+    disputes: list[DisputeItem]
     disputes_count: int
-    activity: list[ProgressUpdate]
+    activity: list[ActivityItem]
     charts: dict[str, BarChart] = field(default_factory=dict)
 
 
 def milestone_groups() -> list[dict[str, Any]]:
     """The milestone figures per provision, responsible party and status: at most
-    provisions × 3 × 5 rows, from one pass over the table with plain aggregates."""
+    provisions × 3 × 5 rows, from one pass over the table (its milestone_figures index).
+    Overdue and due-soon counts are separate queries on the (status, due_date) index: as
+    conditional counts here they would cost the scan twice as much."""
     return list(
         Milestone.objects.order_by()
         .values("provision_id", "responsible_party", "status")
@@ -161,6 +168,130 @@ def open_actions_of_findings() -> QuerySet[CorrectiveAction]:
     return CorrectiveAction.objects.filter(
         state=CorrectiveAction.State.OPEN, check_record__result__in=FINDING_RESULTS
     ).order_by("due_date", "id")
+
+
+# --- The lists' lines, their values ready to print -------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneItem:
+    url: str
+    title: str
+    reference: str
+    party: str
+    due: str  # markup
+    percent: int
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    description: str
+    check_url: str
+    check_label: str
+    badges: str  # markup: the check's result and severity
+    owner: str
+    due: str  # markup: the date, and a badge when overdue
+
+
+@dataclass(frozen=True)
+class DisputeItem:
+    url: str
+    title: str
+    raised_by: str
+    status: str  # markup
+    response_due: str  # markup: the date, and a badge when the response is overdue
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    when: str  # markup
+    author: str
+    url: str
+    title: str
+    change: str  # "Old → New", or the status alone when it did not change
+    percent: int
+    note: str
+
+
+def _milestone_items(
+    milestones: QuerySet[Milestone], parties: dict[str, str]
+) -> list[MilestoneItem]:
+    return [
+        MilestoneItem(
+            url=url_for_pk("milestones:detail", milestone.pk),
+            title=milestone.display_title,
+            reference=milestone.provision.reference,
+            party=parties[milestone.responsible_party],
+            due=display_date(milestone.due_date),
+            percent=milestone.percent_complete,
+        )
+        for milestone in milestones[:LIST_LENGTH]
+    ]
+
+
+def _action_items(
+    actions: QuerySet[CorrectiveAction], today: datetime.date, parties: dict[str, str]
+) -> list[ActionItem]:
+    results, severities = labels(Result.choices), labels(Severity.choices)
+    overdue = badge("overdue", _("Overdue"))
+    items = []
+    for action in actions[:LIST_LENGTH]:
+        check = action.check_record
+        marks = [badge(check.result, results[check.result])]
+        if check.severity:
+            marks.append(badge(check.severity, severities[check.severity]))
+        due = display_date(action.due_date)
+        items.append(
+            ActionItem(
+                description=Truncator(action.description).chars(120),
+                check_url=url_for_pk("monitoring:detail", check.pk),
+                check_label=f"{check.provision.reference} · {check.display_criterion}",
+                badges=mark_safe(" ".join(marks)),
+                owner=parties[action.owner_party],
+                due=mark_safe(f"{due} {overdue}") if action.due_date < today else due,
+            )
+        )
+    return items
+
+
+def _dispute_items(disputes: QuerySet[Dispute]) -> list[DisputeItem]:
+    parties, statuses = labels(Party.choices), labels(DisputeStatus.choices)
+    late = badge("overdue", _("Response overdue"))
+    items = []
+    for dispute in disputes[:LIST_LENGTH]:
+        due = display_date(dispute.response_due)
+        items.append(
+            DisputeItem(
+                url=url_for_pk("disputes:detail", dispute.pk),
+                title=dispute.title,
+                raised_by=parties[dispute.raised_by_party],
+                status=badge(dispute.status, statuses[dispute.status]),
+                response_due=mark_safe(f"{due} {late}") if dispute.response_overdue else due,
+            )
+        )
+    return items
+
+
+def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
+    statuses = labels(Status.choices)
+    items = []
+    for update in updates[:LIST_LENGTH]:
+        new = statuses.get(update.new_status, update.new_status)
+        change = new
+        if update.old_status != update.new_status:
+            change = f"{statuses.get(update.old_status, update.old_status)} → {new}"
+        items.append(
+            ActivityItem(
+                when=display_date(update.created_at),
+                author=str(update.author),
+                url=url_for_pk("milestones:detail", update.milestone_id),
+                title=update.milestone.display_title,
+                change=change,
+                percent=update.percent,
+                note=Truncator(update.note).chars(140),
+            )
+        )
+    return items
 
 
 def dashboard_figures(today: datetime.date | None = None) -> DashboardFigures:
@@ -187,14 +318,13 @@ def dashboard_figures(today: datetime.date | None = None) -> DashboardFigures:
         findings=Count("check_record", distinct=True), actions=Count("pk")
     )
     open_disputes = Dispute.objects.exclude(status__in=CLOSED_DISPUTE_STATUSES)
-    lists = Milestone.objects.select_related("provision")
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    open_milestones = Milestone.objects.filter(status__in=OPEN_STATUSES)
+    lists = Milestone.objects.select_related("provision").order_by("due_date", "id")
+    parties = labels(ResponsibleParty.choices)
     figures = DashboardFigures(
         today=today,
         everything=everything,
-        overdue_count=open_milestones.filter(due_date__lt=today).count(),
-        due_soon_count=open_milestones.filter(due_date__gte=today, due_date__lte=soon).count(),
+        overdue_count=Milestone.objects.overdue(today).count(),
+        due_soon_count=Milestone.objects.due_soon(today).count(),
         provisions=[
             _provision_row(provision, per_provision[provision.id], level_labels)
             for provision in provisions
@@ -204,22 +334,24 @@ def dashboard_figures(today: datetime.date | None = None) -> DashboardFigures:
         ],
         by_party=list(per_party.values()),
         by_category=list(per_category.values()),
-        overdue=list(lists.overdue(today).order_by("due_date", "id")[:LIST_LENGTH]),
-        due_soon=list(lists.due_soon(today).order_by("due_date", "id")[:LIST_LENGTH]),
+        overdue=_milestone_items(lists.overdue(today), parties),
+        due_soon=_milestone_items(lists.due_soon(today), parties),
         # The longest waiting first would need a sort of every completed milestone; the
         # earliest due uses the (status, due_date) index and is nearly the same order.
-        awaiting=list(lists.awaiting_verification().order_by("due_date", "id")[:LIST_LENGTH]),
-        open_actions=list(
-            open_actions.select_related("check_record", "check_record__provision")[:LIST_LENGTH]
+        awaiting=_milestone_items(lists.awaiting_verification(), parties),
+        open_actions=_action_items(
+            open_actions.select_related("check_record", "check_record__provision"),
+            today,
+            parties,
         ),
         findings_count=action_counts["findings"],
         open_actions_count=action_counts["actions"],
-        disputes=list(open_disputes.order_by("response_due", "id")[:LIST_LENGTH]),
+        disputes=_dispute_items(open_disputes.order_by("response_due", "id")),
         disputes_count=open_disputes.count(),
-        activity=list(
+        activity=_activity_items(
             ProgressUpdate.objects.select_related("milestone", "author").order_by(
                 "-created_at", "-id"
-            )[:LIST_LENGTH]
+            )
         ),
     )
     figures.charts = charts(figures)
@@ -233,7 +365,7 @@ def _provision_row(
     return ProvisionProgress(
         provision=provision,
         figures=figures,
-        url=reverse("provision_detail", args=[provision.pk]),
+        url=url_for_pk("provision_detail", provision.pk),
         label=f"{provision.reference} {provision.display_title}",
         level=level,
         level_text=f"{level} · {level_labels[level]} ({figures.percent} %)",

@@ -1,10 +1,12 @@
 """Small display helpers shared by every page."""
 
 import datetime
+from functools import lru_cache
 
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -55,6 +57,13 @@ def display_date(value: datetime.date | datetime.datetime | None) -> str:
             value.isoformat(timespec="minutes"),
             formats.date_format(value, "DATETIME_FORMAT"),
         )
+    return _date_html(get_language() or "", value)
+
+
+# A date's markup depends only on the language and the date, and a page often shows the
+# same dates many times (fifty rows, six lists): each is formatted once. Bounded.
+@lru_cache(maxsize=4096)
+def _date_html(language: str, value: datetime.date) -> str:
     return format_html(
         '<time datetime="{}">{}</time>',
         value.isoformat(),
