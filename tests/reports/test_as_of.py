@@ -28,6 +28,7 @@ from tests.conftest import make_milestone
 from tests.reports.conftest import make_check
 from tracker.core.models import Category, Provision
 from tracker.disputes.models import Dispute
+from tracker.milestones.models import Milestone
 from tracker.monitoring.models import CorrectiveAction
 from tracker.reports.builder import ComplianceReport, ReportScope
 
@@ -237,3 +238,48 @@ def test_the_page_and_the_csv_show_the_past_state(history, login, observer):
     a_row = next(row for row in rows if len(row) > 14 and row[14] == "Milestone A")
     assert (a_row[18], a_row[19], a_row[21]) == ("In progress", "50", "Overdue")
     assert f"{day(3).isoformat()}.csv" in csv_response["Content-Disposition"]
+
+
+def test_the_latest_note_is_the_latest_up_to_the_day(history, chair_ua):
+    from tests.reports.conftest import log
+
+    a = Milestone.objects.get(title="Milestone A")
+    with on_day(2):
+        log(a, chair_ua, "Started the survey")
+    with on_day(4, hour=9):
+        log(a, chair_ua, "Survey delivered")
+    with on_day(4, hour=9):
+        log(a, chair_ua, "Survey report filed")  # the same instant: recorded last
+
+    def notes(n: int) -> dict[str, str]:
+        return {row[14]: row[-1] for row in report_on(history, n).milestone_rows()}
+
+    assert notes(1) == {"Milestone A": "", "Milestone B": ""}
+    assert notes(3)["Milestone A"] == "Started the survey"
+    assert notes(4)["Milestone A"] == "Survey report filed"
+
+
+def test_the_csv_and_the_xlsx_as_of_a_day_show_that_days_notes(history, chair_ua, login, observer):
+    from openpyxl import load_workbook
+
+    from tests.reports.conftest import log
+
+    a = Milestone.objects.get(title="Milestone A")
+    with on_day(2):
+        log(a, chair_ua, "Started, see annex 2")
+    with on_day(4):
+        log(a, chair_ua, "Delivered")
+    client = login(observer)
+    url = reverse("reports:compliance")
+
+    text = b"".join(
+        client.get(url, {"as_of": day(3).isoformat(), "format": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    workbook = load_workbook(
+        io.BytesIO(client.get(url, {"as_of": day(3).isoformat(), "format": "xlsx"}).content)
+    )
+
+    a_row = next(row for row in csv.reader(io.StringIO(text)) if row[14:15] == ["Milestone A"])
+    assert a_row[-1] == "Started, see annex 2"
+    sheet_rows = list(workbook["Milestones"].iter_rows(values_only=True))
+    assert next(row for row in sheet_rows if row[2] == "Milestone A")[-1] == "Started, see annex 2"

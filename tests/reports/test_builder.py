@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from tests.conftest import make_milestone
 from tests.reports.conftest import days, make_action, make_check
@@ -241,3 +244,47 @@ def test_no_agreement_gives_an_empty_report(db):
     assert report.provisions == []
     assert report.disputes.total == 0
     assert list(report.milestone_rows()) == []
+
+
+def test_the_latest_note_of_entries_made_in_the_same_instant_is_the_last_recorded(world, member_ua):
+    from tests.reports.conftest import log
+    from tracker.milestones.models import ProgressUpdate
+
+    first = log(world.due_soon, member_ua, "First of the instant")
+    last = log(world.due_soon, member_ua, "Last of the instant")
+    moment = timezone.now()
+    ProgressUpdate.objects.filter(pk__in=[first.pk, last.pk]).update(created_at=moment)
+    # An entry recorded later but dated earlier (an import, a clock step) is not the latest.
+    earlier = log(world.due_soon, member_ua, "Dated earlier")
+    ProgressUpdate.objects.filter(pk=earlier.pk).update(
+        created_at=moment - datetime.timedelta(minutes=1)
+    )
+
+    rows = {row[14]: row for row in build(world.agreement).milestone_rows()}
+
+    assert rows["Adopt tailings standard"][-1] == "Last of the instant"
+    assert rows["Agree data-sharing protocol"][-1] == "Drafts exchanged"
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "lead"),
+    [
+        ("en", "Publish survey tender", "State Geological Service"),
+        ("uk", "Оприлюднити тендер на дослідження", "Державна служба геології та надр"),
+    ],
+)
+def test_milestone_texts_come_in_the_active_language_with_fallback(world, language, title, lead):
+    from django.utils import translation
+
+    world.organisation.name_uk = "Державна служба геології та надр"
+    world.organisation.save()
+
+    with translation.override(language):
+        rows = {row[13]: row for row in build(world.agreement).milestone_rows()}
+
+    assert (rows[world.verified.pk][14], rows[world.verified.pk][16]) == (title, lead)
+    # No Ukrainian title: the English one; no lead organisation: an empty cell.
+    assert (rows[world.overdue.pk][14], rows[world.overdue.pk][16]) == (
+        "Agree data-sharing protocol",
+        "",
+    )

@@ -343,3 +343,16 @@ def test_preview_and_downloads_show_the_same_figures(client, world):
         assert reference in pdf and title in pdf
         assert sum(1 for csv_row in table[1:] if csv_row[0] == reference) == total
         assert {csv_row[6] for csv_row in table[1:] if csv_row[0] == reference} == {str(total)}
+
+
+def test_csv_text_with_commas_quotes_and_line_breaks_reads_back_whole(client, world, member_ua):
+    title = 'Sign the "Kyiv, Lviv" memorandum'
+    note = 'First line, with a comma\r\nSecond line "quoted"\nЇжак; кінець'
+    milestone = make_milestone(world.provision, "UA", title=title, due_date=days(30))
+    log(milestone, member_ua, note)
+
+    table = csv_table(download(client, "csv"))
+
+    row = next(row for row in table[1:] if row[13] == str(milestone.pk))
+    assert (row[14], row[-1]) == (title, note)
+    assert len(row) == len(table[0])

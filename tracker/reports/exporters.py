@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -32,7 +33,7 @@ from tracker.reports.builder import (
     milestone_sheet_headers,
     summary_headers,
 )
-from tracker.reports.xlsx import use_row_writer
+from tracker.reports.xlsx import PlainRowsSheet, add_sheet
 
 # A cell that starts with one of these is a formula (or the start of one) to Excel,
 # LibreOffice and Google Sheets.
@@ -72,9 +73,7 @@ def attachment(response: HttpResponse, name: str) -> HttpResponse:
 
 
 def _csv_cell(value: Any) -> Any:
-    # neutralise() inlined: this runs for every cell of every row.
-    if type(value) is str:
-        return "'" + value if value[:1] in _FORMULA_STARTS else value
+    """A cell of the header block or of a provision's columns, as csv.writer takes it."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -88,14 +87,31 @@ def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _text(value: str | None) -> str:
+# csv.writer (excel dialect, minimal quoting) quotes a field holding one of these.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def csv_field(value: str | None) -> str:
+    """Text as csv.writer writes it in a row of several fields, neutralised.
+
+    The milestone rows are joined here rather than by csv.writer: at 20,000 rows its
+    per-row call and the per-cell conversions cost more than the rest of the formatting.
+    tests/reports/test_csv_field.py holds this to csv.writer's output."""
     if not value:
         return ""
-    return "'" + value if value[:1] in _FORMULA_STARTS else value
+    if value[0] in _FORMULA_STARTS:
+        value = "'" + value
+    if _NEEDS_QUOTES.search(value) is None:
+        return value
+    return '"' + value.replace('"', '""') + '"'
 
 
-def _iso(value: datetime.date | None) -> str:
-    return value.isoformat() if value else ""
+class _FieldCache(dict[str, str]):
+    """csv_field() of texts that repeat on many rows (labels, organisations), computed once."""
+
+    def __missing__(self, value: str) -> str:
+        field = self[value] = csv_field(value)
+        return field
 
 
 def csv_lines(report: ComplianceReport) -> Iterator[str]:
@@ -110,10 +126,10 @@ def csv_lines(report: ComplianceReport) -> Iterator[str]:
         row.id: _csv_text([[_csv_cell(value) for value in row.columns()]])[:-2] + ","
         for row in report.provisions
     }
-    line = csv.writer(_Line()).writerow
+    repeated = _FieldCache()
     chunk: list[str] = []
     # Each milestone's own columns (builder.milestone_column_headers()), formatted here by
-    # position: at 20,000 rows a generic per-cell function is a good part of the time.
+    # position: numbers as they are, dates in ISO 8601, text through csv_field().
     for provision_id, (
         milestone_id,
         title,
@@ -129,36 +145,17 @@ def csv_lines(report: ComplianceReport) -> Iterator[str]:
         note,
     ) in report.milestone_parts():
         chunk.append(
-            prefixes[provision_id]
-            + line(
-                (
-                    milestone_id,
-                    _text(title),
-                    _text(party),
-                    _text(organisation),
-                    _iso(due_date),
-                    _text(status),
-                    percent,
-                    _iso(completed_on),
-                    _text(schedule),
-                    _text(verified),
-                    _iso(verified_on),
-                    _text(note),
-                )
-            )
+            f"{prefixes[provision_id]}{milestone_id},{csv_field(title)},{repeated[party]},"
+            f"{repeated[organisation]},{due_date.isoformat()},{repeated[status]},{percent},"
+            f"{completed_on.isoformat() if completed_on else ''},{repeated[schedule]},"
+            f"{repeated[verified]},{verified_on.isoformat() if verified_on else ''},"
+            f"{csv_field(note)}\r\n"
         )
         if len(chunk) >= CSV_ROWS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []
     if chunk:
         yield "".join(chunk)
-
-
-class _Line:
-    """A file-like object whose write() hands back the line csv.writer produced."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _in_language(language: str, lines: Iterable[str]) -> Iterator[str]:
@@ -182,8 +179,11 @@ def _xlsx_cell(value: Any) -> Any:
     if type(value) is str:
         if not value:
             return None  # openpyxl skips an empty cell; an empty string it would write out
-        # Control characters other than tab and newlines are not allowed in the file format.
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+        # Control characters other than tab and newlines are not allowed in the file format;
+        # they are all non-printable, so printable text (nearly all) skips the regex.
+        if not value.isprintable():
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return "'" + value if value[:1] in _FORMULA_STARTS else value  # neutralise()
     return value
 
 
@@ -193,13 +193,12 @@ def _sheet(
     headers: list[str],
     rows: Iterable[tuple],
     widths: dict[int, int],
-) -> Any:
-    sheet = workbook.create_sheet(title)
+) -> PlainRowsSheet:
+    sheet = add_sheet(workbook, title)
     # Write-only sheets take layout before the first row.
     sheet.freeze_panes = "A2"
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
-    use_row_writer(sheet)
     bold = Font(bold=True)
     header_cells = []
     for text in headers:
@@ -208,8 +207,10 @@ def _sheet(
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
+    append, cell_value = sheet.append, _xlsx_cell
     for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        # Only text needs a look: numbers, dates and None go as they are.
+        append([cell_value(value) if type(value) is str else value for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     return sheet
