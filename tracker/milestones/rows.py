@@ -6,7 +6,7 @@ page render it with the same inline update form, and the update views re-render 
 A page shows fifty rows, and the template engine's cost per variable, tag and translation,
 multiplied by fifty, was most of the list's time (docs/performance.md). So the row's cells
 and form are built here from two HTML format strings, with its words translated once per
-page, and the partial places them; format_html escapes every value as the template would.
+page, and the partial places them; _html() escapes every value as the template would.
 """
 
 from __future__ import annotations
