@@ -10,14 +10,17 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tracker.accounts.middleware import RENEWED_AT_KEY, SessionRenewalMiddleware
 
 LOGIN = "/accounts/login/"
 SAME_MESSAGE = "Please enter a correct username and password."
@@ -288,3 +291,25 @@ def test_session_expires_after_eight_idle_hours(observer):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_a_session_the_view_changed_counts_as_renewed(db):
+    """SessionMiddleware saves a changed session with a fresh expiry anyway: the renewal
+    mark goes with it, so the next minute's requests write nothing."""
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    store = SessionStore()
+    store["something"] = "kept"
+    store[RENEWED_AT_KEY] = int(start.timestamp()) - 10  # renewed ten seconds ago: not due
+    store.save()
+    store = SessionStore(session_key=store.session_key)
+
+    def view(request):
+        request.session["chosen"] = "by the view"
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/")
+    request.session = store
+    with time_machine.travel(start, tick=False):
+        SessionRenewalMiddleware(view)(request)
+    assert store.modified
+    assert store[RENEWED_AT_KEY] == int(start.timestamp())

@@ -116,10 +116,12 @@ class SessionRenewalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        # Only a session that exists and was not just saved anyway: no session for visitors
-        # who never logged in, none for one logging out (flushed, so empty).
-        if session is not None and not session.modified and not session.is_empty():
+        # Only a session that exists: none for visitors who never logged in, none for one
+        # logging out (flushed, so empty). A session the view changed is saved anyway, with
+        # a fresh expiry, so it counts as renewed too.
+        if session is not None and not session.is_empty():
             now = int(time.time())
-            if now - session.get(RENEWED_AT_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+            due = now - session.get(RENEWED_AT_KEY, 0) >= settings.SESSION_RENEW_SECONDS
+            if due or session.modified:
                 session[RENEWED_AT_KEY] = now  # marks it modified: SessionMiddleware saves it
         return response
