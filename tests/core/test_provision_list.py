@@ -53,6 +53,9 @@ def test_response_varies_on_hx_request(login, observer):
         ({"q": "geological"}, ["P-01"]),
         ({"q": "p-07"}, ["P-07"]),
         ({"q": "надр"}, ["P-04"]),
+        # Cyrillic ignores case on SQLite too: the title reads "Спільні геологічні ...".
+        ({"q": "спільні геологічні"}, ["P-01"]),
+        ({"q": "  СПІЛЬНІ ГЕОЛОГІЧНІ "}, ["P-01"]),
     ],
 )
 def test_filters_narrow_the_list(login, observer, sample_data, params, expected):

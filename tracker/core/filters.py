@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,26 @@ from tracker.core.collation import localized_order
 from tracker.core.models import Agreement, Category, Mineral, Provision, ResponsibleParty
 
 ALL = _("All")
+
+
+def search_variants(value: str) -> set[str]:
+    """Spellings to match case-insensitively where the database cannot for Cyrillic.
+
+    SQLite's LIKE folds only ASCII letters, so "статут" would miss "Статут фонду"; trying the
+    common capitalisations covers what people type. PostgreSQL folds every script itself.
+    """
+    if connection.vendor == "postgresql":
+        return {value}
+    return {value, value.lower(), value.upper(), value.capitalize(), value.title()}
+
+
+def contains_text(fields: tuple[str, ...], value: str) -> Q:
+    """Rows where any of these fields contains the text, ignoring case in either language."""
+    matches = Q()
+    for variant in search_variants(value):
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": variant})
+    return matches
 
 
 class ProvisionOrdering(django_filters.OrderingFilter):
@@ -60,12 +81,11 @@ class ProvisionFilter(django_filters.FilterSet):
         fields = ["q", "agreement", "category", "responsible_party", "mineral"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
         return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(title__icontains=value)
-            | Q(title_uk__icontains=value)
-            | Q(text__icontains=value)
-            | Q(text_uk__icontains=value)
+            contains_text(("reference", "title", "title_uk", "text", "text_uk"), value)
         )
 
     @property

@@ -9,14 +9,12 @@ from html import escape
 
 import django_filters
 from django import forms
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
     F,
     IntegerField,
-    Q,
     QuerySet,
     Value,
     When,
@@ -30,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.core.collation import localized_order
+from tracker.core.filters import contains_text
 from tracker.core.models import Category, Mineral, Organisation, Provision, ResponsibleParty
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
 
@@ -141,17 +140,6 @@ def provision_choices() -> list[tuple[int, str]]:
     ]
 
 
-def search_variants(value: str) -> set[str]:
-    """Spellings to match case-insensitively where the database cannot for Cyrillic.
-
-    SQLite's LIKE folds only ASCII letters, so "статут" would miss "Статут фонду"; trying the
-    common capitalisations covers what people type. PostgreSQL folds every script itself.
-    """
-    if connection.vendor == "postgresql":
-        return {value}
-    return {value, value.lower(), value.upper(), value.capitalize(), value.title()}
-
-
 SELECT_FILTERS = (
     "status",
     "schedule",
@@ -223,11 +211,9 @@ class MilestoneFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        matches = Q()
-        for variant in search_variants(value):
-            for field in ("title", "title_uk", "description", "description_uk"):
-                matches |= Q(**{f"{field}__icontains": variant})
-        return queryset.filter(matches)
+        return queryset.filter(
+            contains_text(("title", "title_uk", "description", "description_uk"), value)
+        )
 
     def filter_schedule(self, queryset: QuerySet[Milestone], name: str, value: str):
         return getattr(queryset, SCHEDULE_FILTERS[value])()
