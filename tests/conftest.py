@@ -12,6 +12,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from django.utils import translation
 
@@ -40,6 +41,27 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def _database_connections_closed():
+    connections.close_all()
+    yield
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def playwright(_database_connections_closed, playwright):
+    """pytest-playwright's `playwright`, with Django's database connections closed around it.
+
+    Between its calls, Playwright's sync API marks an asyncio loop as running in this thread,
+    and Django then keeps database connections per context rather than per thread. Without
+    the closing, the connection opened before the first browser test, or the one used after
+    Playwright stops, is left open, and PostgreSQL refuses to drop the test database at the
+    end ("being accessed by other users").
+    """
+    yield playwright
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)

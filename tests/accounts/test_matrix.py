@@ -62,6 +62,8 @@ def test_matrix(cell: Cell):
     else:
         response = client.post(url, prepared.data, headers=headers)
     after = database_snapshot()
+    if response.streaming:  # an evidence download: read to the end, which closes the file
+        assert b"".join(response.streaming_content)
 
     if cell.role == "anonymous":
         assert response.status_code == 302, response.status_code

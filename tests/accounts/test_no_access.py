@@ -85,6 +85,8 @@ def test_every_role_reads_every_page(db, login, role, party):
             continue  # forms to record something: for the roles that may (below)
         response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
+        if response.streaming:  # the evidence download: read to the end, which closes the file
+            assert b"".join(response.streaming_content), name
 
 
 @pytest.mark.parametrize(

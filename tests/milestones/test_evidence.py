@@ -183,6 +183,7 @@ def test_download_of_a_name_with_quotes_and_newlines_is_safe(login, observer, me
     assert response.status_code == 200
     assert "\n" not in response["Content-Disposition"]
     assert response["Content-Type"] == "text/plain"
+    assert b"".join(response.streaming_content) == b"Minutes"
 
 
 def test_user_without_a_role_cannot_download(login, outsider, evidence):
@@ -217,3 +218,4 @@ def test_htmx_download_request_still_gets_the_file(login, observer, evidence):
     response = login(observer).get(f"/evidence/{evidence.pk}/", headers=HTMX)
 
     assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == PDF_BYTES
