@@ -81,9 +81,7 @@ class ProvisionFilter(django_filters.FilterSet):
         fields = ["q", "agreement", "category", "responsible_party", "mineral"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
+        # The form field strips the text, and django-filter skips an empty one.
         return queryset.filter(
             contains_text(("reference", "title", "title_uk", "text", "text_uk"), value)
         )

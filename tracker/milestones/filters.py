@@ -208,9 +208,7 @@ class MilestoneFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Milestone], name: str, value: str):
-        value = value.strip()
-        if not value:
-            return queryset
+        # The form field strips the text, and django-filter skips an empty one.
         return queryset.filter(
             contains_text(("title", "title_uk", "description", "description_uk"), value)
         )
