@@ -217,7 +217,7 @@ def server_environment(database_url: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         # The production settings, except plain static storage (no collectstatic needed).
-        "DJANGO_SETTINGS_MODULE": "tracker.core.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "tracker.devtools.bench_settings",
         "DEBUG": "0",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -541,7 +541,7 @@ def check(
     from django.core.management import call_command
     from django.db import connections
 
-    from tracker.core.benchmarking import GunicornServer
+    from tracker.devtools.benchmarking import GunicornServer
 
     log(f"[{mode}] migrating and creating {clients} members and {milestones} milestones")
     call_command("migrate", interactive=False, verbosity=0)

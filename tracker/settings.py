@@ -58,8 +58,12 @@ INSTALLED_APPS = [
     "tracker.milestones",
     "tracker.monitoring",
     "tracker.disputes",
+    "tracker.provisions",
     "tracker.reports",
 ]
+# Demo data, the data generator and the benchmark: development and test runs only.
+if DEBUG or TESTING:
+    INSTALLED_APPS.append("tracker.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,13 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker.accounts.views import set_language
-from tracker.core import views as core_views
-from tracker.core.assessments import provision_assess
+from tracker.core.views import healthz
+from tracker.provisions import views as provision_views
 from tracker.reports.views import dashboard
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -17,9 +17,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("provisions/", core_views.provision_list, name="provision_list"),
-    path("provisions/<int:pk>/", core_views.provision_detail, name="provision_detail"),
-    path("provisions/<int:pk>/assess/", provision_assess, name="provision_assess"),
+    path("provisions/", provision_views.provision_list, name="provision_list"),
+    path("provisions/<int:pk>/", provision_views.provision_detail, name="provision_detail"),
+    path("provisions/<int:pk>/assess/", provision_views.provision_assess, name="provision_assess"),
     path("", include("tracker.milestones.urls")),
     path("checks/", include("tracker.monitoring.urls")),
     path("disputes/", include("tracker.disputes.urls")),

@@ -31,6 +31,18 @@ SMALL = {
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _development(settings):
+    settings.DEBUG = True
+
+
+def test_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("generate_data", **SMALL)
+    assert not Agreement.objects.exists()
+
+
 @pytest.fixture
 def generated(db):
     call_command("generate_data", **SMALL)

@@ -1,13 +1,39 @@
+"""What every list's filters share: the "All"/"Any" labels, yes/no choices, text search that
+ignores case in both languages, a date input, and sorting that pages deterministically."""
+
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.collation import localized_order
-from tracker.core.models import Agreement, Category, Mineral, Provision, ResponsibleParty
-
 ALL = _("All")
+ANY = _("Any")
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates (YYYY-MM-DD) whatever the
+    language, so the value is always rendered in that format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def yes_no_filter(label, method: str) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(label=label, choices=YES_NO, method=method, empty_label=ANY)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a column with repeated values still pages deterministically."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "-id")
+        return qs
 
 
 def search_variants(value: str) -> set[str]:
@@ -28,69 +54,3 @@ def contains_text(fields: tuple[str, ...], value: str) -> Q:
         for field in fields:
             matches |= Q(**{f"{field}__icontains": variant})
     return matches
-
-
-class ProvisionOrdering(django_filters.OrderingFilter):
-    """Sorting by a column; rows that tie keep the agreement's reference order.
-
-    Titles sort by what the page shows (the active language, falling back to the other),
-    in that language's alphabet where the database knows it.
-    """
-
-    def get_ordering_value(self, param: str):
-        if param.lstrip("-") == "title":
-            return localized_order("title", bilingual=True, descending=param.startswith("-"))
-        return super().get_ordering_value(param)
-
-    def filter(self, qs: QuerySet, value) -> QuerySet:
-        sorted_qs = super().filter(qs, value)
-        if sorted_qs is qs:
-            return qs
-        return sorted_qs.order_by(*sorted_qs.query.order_by, "agreement", "reference")
-
-
-class ProvisionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
-    )
-    agreement = django_filters.ModelChoiceFilter(
-        label=_("Agreement"), queryset=Agreement.objects.all(), empty_label=ALL
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=Category.choices, empty_label=ALL
-    )
-    responsible_party = django_filters.ChoiceFilter(
-        label=_("Responsible party"), choices=ResponsibleParty.choices, empty_label=ALL
-    )
-    mineral = django_filters.ModelChoiceFilter(
-        label=_("Mineral"), field_name="minerals", queryset=Mineral.objects.all(), empty_label=ALL
-    )
-    # Sorted by the column headers, not by a form control (see provision_list.html).
-    o = ProvisionOrdering(
-        fields=(
-            ("reference", "reference"),
-            ("title", "title"),
-            ("milestone_total", "milestones"),
-            ("milestone_completed", "completed"),
-            ("progress_percent", "progress"),
-        )
-    )
-
-    class Meta:
-        model = Provision
-        fields = ["q", "agreement", "category", "responsible_party", "mineral"]
-
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The form field strips the text, and django-filter skips an empty one.
-        return queryset.filter(
-            contains_text(("reference", "title", "title_uk", "text", "text_uk"), value)
-        )
-
-    @property
-    def visible_fields(self):
-        """The form's fields shown as filters: everything but the sort order."""
-        return [field for field in self.form if field.name != "o"]
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.data.get(name) for name in self.Meta.fields)

@@ -3,10 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.filters import ANY, YES_NO, StableOrderingFilter
 from tracker.core.models import Party, Provision
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
 from tracker.disputes.queries import response_overdue_q
-from tracker.monitoring.filters import YES_NO, StableOrderingFilter
 
 
 class DisputeFilter(django_filters.FilterSet):
@@ -14,19 +14,19 @@ class DisputeFilter(django_filters.FilterSet):
         label=_("Status"),
         choices=[("open", _("Open (not resolved or withdrawn)")), *DisputeStatus.choices],
         method="filter_status",
-        empty_label=_("Any"),
+        empty_label=ANY,
     )
     raised_by_party = django_filters.ChoiceFilter(
-        label=_("Raised by"), choices=Party.choices, empty_label=_("Any")
+        label=_("Raised by"), choices=Party.choices, empty_label=ANY
     )
     provision = django_filters.ModelChoiceFilter(
         label=_("Provision"),
         field_name="provisions",
         queryset=Provision.objects.order_by("agreement", "reference"),
-        empty_label=_("Any"),
+        empty_label=ANY,
     )
     response_overdue = django_filters.ChoiceFilter(
-        label=_("Response overdue"), choices=YES_NO, method="filter_overdue", empty_label=_("Any")
+        label=_("Response overdue"), choices=YES_NO, method="filter_overdue", empty_label=ANY
     )
     sort = StableOrderingFilter(
         label=_("Sort by"),

@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.core.history import HistoryEntry, changed_fields
 from tracker.core.models import Provision
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
-from tracker.monitoring.queries import HistoryEntry, changed_fields
 
 HISTORY_FIELDS = (
     "title",

@@ -25,12 +25,13 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.http import HtmxHttpRequest
 from tracker.core.models import Agreement, Party, Provision
+from tracker.core.paging import paginate
+from tracker.core.sorting import sort_headers
 from tracker.disputes import services
 from tracker.disputes.filters import DisputeFilter
 from tracker.disputes.forms import CommentForm, PositionForm, RaiseDisputeForm, TransitionForm
 from tracker.disputes.models import Dispute, DisputeEvent, DisputeStatus
 from tracker.disputes.queries import dispute_history
-from tracker.monitoring.filters import paginate, sort_headers
 
 SORT_COLUMNS = {
     "title": gettext_lazy("Title"),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.core.collation import localized_order
-from tracker.core.filters import contains_text
+from tracker.core.filters import ALL, DateInput, contains_text
 from tracker.core.models import Category, Mineral, Organisation, Provision, ResponsibleParty
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
 
@@ -37,10 +37,6 @@ SCHEDULE_FILTERS = {
     Schedule.DUE_SOON: "due_soon",
     Schedule.ON_TRACK: "on_track",
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class FlatSelect(forms.Select):
@@ -65,9 +61,6 @@ class FlatSelect(forms.Select):
             flatatt(self.build_attrs(self.attrs, attrs)),
             mark_safe(options),  # every code and label above went through escape()
         )
-
-
-ALL = _("All")
 
 
 def _text(value: str = "") -> Value:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Case,
@@ -229,30 +228,6 @@ def audit_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> list[Hist
 def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
     """The rows of a provision page's milestone table, in due-date order."""
     return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
-
-
-def page_by_ids(
-    ordered: QuerySet,
-    load_rows: Callable[[QuerySet], QuerySet],
-    number: str | int | None,
-    per_page: int,
-    *,
-    count: int | None = None,
-) -> Page:
-    """A page of `ordered`: sorted and sliced on ids alone, then its rows loaded by id.
-
-    Sorting the whole filtered set on narrow id rows, and skipping ids rather than joined
-    rows for a deep page, is several times cheaper than doing both on the full rows. `count`,
-    when already known, spares the paginator its COUNT query.
-    """
-    paginator = Paginator(ordered.values_list("pk", flat=True), per_page)
-    if count is not None:
-        paginator.count = count
-    page = paginator.get_page(number)
-    ids = list(page.object_list)
-    rows = load_rows(ordered.model._default_manager.all()).in_bulk(ids) if ids else {}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
-    return page
 
 
 def activity_rows(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:

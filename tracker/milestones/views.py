@@ -35,6 +35,7 @@ from tracker.accounts.permissions import (
 from tracker.core.evidence import download_name
 from tracker.core.http import HtmxHttpRequest
 from tracker.core.models import Evidence
+from tracker.core.paging import page_by_ids
 from tracker.milestones import services
 from tracker.milestones.filters import (
     ActivityFilter,
@@ -49,7 +50,6 @@ from tracker.milestones.queries import (
     activity_rows,
     audit_history,
     milestone_rows,
-    page_by_ids,
     status_counts,
 )
 from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next

@@ -11,19 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.evidence import validate_upload
+from tracker.core.filters import DateInput
 from tracker.core.models import Provision
-from tracker.milestones.models import Milestone
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.monitoring.services import CHECK_FIELDS, action_errors, check_errors
 
 ACCEPTED_FILES = ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.csv,.txt"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -61,6 +54,10 @@ class EvidenceField(forms.FileField):
 class ProvisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Provision) -> str:
         return f"{obj.reference} · {obj.display_title}"
+
+
+# The milestones app sits beside this one: its model is reached through the check's foreign key.
+Milestone = MonitoringCheck.milestone.field.related_model
 
 
 class MilestoneChoiceField(forms.ModelChoiceField):

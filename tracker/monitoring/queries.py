@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import (
     Case,
@@ -55,6 +54,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from tracker.core.history import HistoryEntry, changed_fields
 from tracker.core.models import Provision
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck, Result
 from tracker.monitoring.services import CHECK_FIELDS
@@ -220,25 +220,6 @@ def follow_up_chain(check: MonitoringCheck) -> list[MonitoringCheck]:
         .select_related("monitor")
         .order_by("checked_on", "id")
     )
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime.datetime
-    who: object
-    summary: str
-    note: str = ""
-
-
-def changed_fields(record, previous, names: Iterable[str]) -> list[str]:
-    """The verbose names of the fields that differ between two history records."""
-    model = record.instance_type
-    labels = []
-    for name in names:
-        field = model._meta.get_field(name)
-        if getattr(record, field.attname) != getattr(previous, field.attname):
-            labels.append(str(field.verbose_name))
-    return labels
 
 
 def check_history(check: MonitoringCheck) -> list[HistoryEntry]:

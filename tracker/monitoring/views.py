@@ -22,8 +22,10 @@ from tracker.accounts.permissions import (
     can_update_check,
 )
 from tracker.core.http import HtmxHttpRequest
+from tracker.core.paging import paginate
+from tracker.core.sorting import sort_headers
 from tracker.monitoring import services
-from tracker.monitoring.filters import CheckFilter, paginate, sort_headers
+from tracker.monitoring.filters import CheckFilter
 from tracker.monitoring.forms import ActionForm, CheckForm, CloseActionForm, NewCheckForm
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.monitoring.queries import check_history, follow_up_chain, with_action_counts

@@ -102,7 +102,7 @@ class Command(BaseCommand):
             **os.environ,
             CHILD_MARK: "1",
             "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "tracker.core.bench_settings",
+            "DJANGO_SETTINGS_MODULE": "tracker.devtools.bench_settings",
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -139,8 +139,8 @@ class Command(BaseCommand):
     # --- child: the measurement -----------------------------------------------------------
 
     def measure(self, options: dict) -> None:
-        from tracker.core import benchmarking
         from tracker.core.models import Agreement
+        from tracker.devtools import benchmarking
 
         write = self.stdout.write
         call_command("migrate", interactive=False, verbosity=0)

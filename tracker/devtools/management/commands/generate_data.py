@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.color import no_style
@@ -1141,6 +1142,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # The benchmark measures with DEBUG off, on a database of its own (bench_settings).
+        if not (settings.DEBUG or getattr(settings, "BENCHMARK", False)):
+            raise CommandError(
+                "generate_data fills the database with invented rows, so it runs only in "
+                "development and benchmarking: set DEBUG=1."
+            )
         if options["provisions"] < 1 and options["milestones"] > 0:
             raise CommandError("Milestones need at least one provision.")
         for name in ("provisions", "milestones", "updates", "checks", "disputes"):

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tracker.accounts.models import User
-from tracker.core.management.commands.load_sample_agreement import DEFAULT_FILE, SAMPLE_USERNAME
 from tracker.core.models import Agreement, Category, Mineral, Organisation, Provision
+from tracker.devtools.management.commands.load_sample_agreement import DEFAULT_FILE, SAMPLE_USERNAME
 from tracker.disputes.models import Dispute, DisputeEvent
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck, Result

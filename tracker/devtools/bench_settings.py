@@ -5,9 +5,14 @@ its own process and of the gunicorn it starts); the application never serves the
 """
 
 from tracker.settings import *  # noqa: F403
-from tracker.settings import STORAGES
+from tracker.settings import INSTALLED_APPS, STORAGES
 
-ROOT_URLCONF = "tracker.core.bench_urls"
+ROOT_URLCONF = "tracker.devtools.bench_urls"
+# The benchmark's own throwaway database, which generate_data may fill although DEBUG is off.
+BENCHMARK = True
+# The measured server runs with DEBUG off, as in production; it still needs its own app.
+if "tracker.devtools" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "tracker.devtools"]
 
 # The benchmark measures pages, not static files. Plain storage spares a collectstatic run
 # (compressing every admin asset takes longer than generating the data) before each benchmark;

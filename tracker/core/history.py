@@ -1,0 +1,26 @@
+"""Readable history entries, built from django-simple-history's records."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime.datetime
+    who: object
+    summary: str
+    note: str = ""
+
+
+def changed_fields(record, previous, names: Iterable[str]) -> list[str]:
+    """The verbose names of the fields that differ between two history records."""
+    model = record.instance_type
+    labels = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if getattr(record, field.attname) != getattr(previous, field.attname):
+            labels.append(str(field.verbose_name))
+    return labels
