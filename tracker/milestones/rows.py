@@ -71,8 +71,8 @@ class RowPage:
         self.view_only = gettext("View only")
 
     def status_options(self, selected: str) -> str:
-        """The <option>s of a row's status select, drawn once a page for each selected value:
-        five options a row cost fifty rows a third of their time."""
+        """The <option>s of a row's status select, drawn once a page for each selected value
+        rather than once a row."""
         if selected not in self._status_options:
             self._status_options[selected] = get_template(STATUS_OPTIONS).render(
                 {"choices": self.status_choices, "selected": selected}
