@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass
-from html import escape
 
 import django_filters
 from django import forms
@@ -19,10 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -40,27 +36,24 @@ SCHEDULE_FILTERS = {
 
 
 class FlatSelect(forms.Select):
-    """A select of flat choices rendered in Python.
+    """A select of flat choices whose template draws every option in one loop.
 
-    Django's widget templates render every <option> through a template of its own; the list's
-    filter form has about 130 options and spent ~15 ms there on each request.
+    Django's select template includes a template for each option, after building a dict of
+    attributes for each; the list's filter form has about 140 options (docs/performance.md).
+    The widget's template lives in this app's templates folder, where the form renderer looks.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        # html.escape rather than format_html: the labels are plain strings (lazy ones are
-        # made str first), and format_html's checks per argument cost more than the option.
-        options = "".join(
-            f'<option value="{escape(str(code))}"'
-            f"{' selected' if str(code) in selected else ''}>{escape(str(label))}</option>"
-            for code, label in self.choices
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),  # every code and label above went through escape()
-        )
+    template_name = "milestones/widgets/flat_select.html"
+
+    def get_context(self, name, value, attrs):
+        # Widget's context without ChoiceWidget's optgroups: flat choices need only each
+        # option's value, label and whether it is selected.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        selected = set(context["widget"]["value"])
+        context["widget"]["options"] = [
+            (str(code), label, str(code) in selected) for code, label in self.choices
+        ]
+        return context
 
 
 def _text(value: str = "") -> Value:

@@ -6,7 +6,8 @@ category, status and overall figures are sums of those rows. The overdue and due
 counts and the first rows of each list come from indexed queries: overdue, due soon,
 awaiting verification, findings with open corrective actions (rows and both counts), open
 disputes (rows and count), recent activity. Twelve queries in all, whatever the size of the
-data. The lists' values are prepared here, with labels and URLs looked up once a page.
+data. The lists' values are prepared here, with labels and URLs looked up once a page; the
+template (reports/dashboard.html) draws them, and the charts from charts.py's figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,6 @@ from tracker.core.models import (
     Provision,
     ResponsibleParty,
 )
-from tracker.core.templatetags.tracker import badge, display_date
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
 from tracker.milestones.models import (
     Milestone,
@@ -179,7 +178,7 @@ class MilestoneItem:
     title: str
     reference: str
     party: str
-    due: str  # markup
+    due_date: datetime.date
     percent: int
 
 
@@ -188,9 +187,13 @@ class ActionItem:
     description: str
     check_url: str
     check_label: str
-    badges: str  # markup: the check's result and severity
+    result: str
+    result_label: str
+    severity: str  # empty for a finding without a severity
+    severity_label: str
     owner: str
-    due: str  # markup: the date, and a badge when overdue
+    due_date: datetime.date
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -198,13 +201,15 @@ class DisputeItem:
     url: str
     title: str
     raised_by: str
-    status: str  # markup
-    response_due: str  # markup: the date, and a badge when the response is overdue
+    status: str
+    status_label: str
+    response_due: datetime.date
+    response_overdue: bool
 
 
 @dataclass(frozen=True)
 class ActivityItem:
-    when: str  # markup
+    created_at: datetime.datetime
     author: str
     url: str
     title: str
@@ -222,7 +227,7 @@ def _milestone_items(
             title=milestone.display_title,
             reference=milestone.provision.reference,
             party=parties[milestone.responsible_party],
-            due=display_date(milestone.due_date),
+            due_date=milestone.due_date,
             percent=milestone.percent_complete,
         )
         for milestone in milestones[:LIST_LENGTH]
@@ -233,22 +238,21 @@ def _action_items(
     actions: QuerySet[CorrectiveAction], today: datetime.date, parties: dict[str, str]
 ) -> list[ActionItem]:
     results, severities = labels(Result.choices), labels(Severity.choices)
-    overdue = badge("overdue", _("Overdue"))
     items = []
     for action in actions[:LIST_LENGTH]:
         check = action.check_record
-        marks = [badge(check.result, results[check.result])]
-        if check.severity:
-            marks.append(badge(check.severity, severities[check.severity]))
-        due = display_date(action.due_date)
         items.append(
             ActionItem(
                 description=Truncator(action.description).chars(120),
                 check_url=url_for_pk("monitoring:detail", check.pk),
                 check_label=f"{check.provision.reference} · {check.display_criterion}",
-                badges=mark_safe(" ".join(marks)),
+                result=check.result,
+                result_label=results[check.result],
+                severity=check.severity,
+                severity_label=severities.get(check.severity, ""),
                 owner=parties[action.owner_party],
-                due=mark_safe(f"{due} {overdue}") if action.due_date < today else due,
+                due_date=action.due_date,
+                overdue=action.due_date < today,
             )
         )
     return items
@@ -256,20 +260,18 @@ def _action_items(
 
 def _dispute_items(disputes: QuerySet[Dispute]) -> list[DisputeItem]:
     parties, statuses = labels(Party.choices), labels(DisputeStatus.choices)
-    late = badge("overdue", _("Response overdue"))
-    items = []
-    for dispute in disputes[:LIST_LENGTH]:
-        due = display_date(dispute.response_due)
-        items.append(
-            DisputeItem(
-                url=url_for_pk("disputes:detail", dispute.pk),
-                title=dispute.title,
-                raised_by=parties[dispute.raised_by_party],
-                status=badge(dispute.status, statuses[dispute.status]),
-                response_due=mark_safe(f"{due} {late}") if dispute.response_overdue else due,
-            )
+    return [
+        DisputeItem(
+            url=url_for_pk("disputes:detail", dispute.pk),
+            title=dispute.title,
+            raised_by=parties[dispute.raised_by_party],
+            status=dispute.status,
+            status_label=statuses[dispute.status],
+            response_due=dispute.response_due,
+            response_overdue=dispute.response_overdue,
         )
-    return items
+        for dispute in disputes[:LIST_LENGTH]
+    ]
 
 
 def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
@@ -282,7 +284,7 @@ def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
             change = f"{statuses.get(update.old_status, update.old_status)} → {new}"
         items.append(
             ActivityItem(
-                when=display_date(update.created_at),
+                created_at=update.created_at,
                 author=str(update.author),
                 url=url_for_pk("milestones:detail", update.milestone_id),
                 title=update.milestone.display_title,
