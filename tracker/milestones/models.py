@@ -205,9 +205,6 @@ class Milestone(models.Model):
             return Schedule.DUE_SOON
         return Schedule.ON_TRACK
 
-    def get_schedule_display(self) -> str:
-        return str(dict(Schedule.choices)[self.schedule()])
-
 
 class ProgressUpdate(models.Model):
     """One entry of a milestone's narrative log; every status change writes one."""
