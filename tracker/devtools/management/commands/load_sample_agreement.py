@@ -23,11 +23,14 @@ role and party); anything else stops the load. What no person does through a ser
 agreement, organisations, provisions and the milestones as planned) is written directly and
 signed by the `sample-data` user, which has no role and cannot log in either.
 
+A person: ``{"username": ..., "first_name": ..., "last_name": ..., "role": ..., "party": ...}``.
 Entries of a milestone's log (``by`` is the username of one of the file's people):
 
     {"at": "2026-03-20T14:00", "by": "...", "status": "in_progress", "percent": 55, "note": "..."}
     {"at": "...", "by": "...", "kind": "verification"}            # verify a completed milestone
     {"at": "...", "by": "...", "kind": "return", "note": "reason"}   # back to in_progress
+
+As through the pages, a verification carries no note and a return keeps the percentage.
 
 A check names its ``monitor``; it is recorded at 16:00 on the day it was made, with its
 corrective actions; a closed action names ``closed_by``, ``closed_at`` and ``closing_note``.
@@ -121,7 +124,7 @@ def sample_person(row: Row) -> User:
 def enabled(people: list[User]) -> Iterator[None]:
     """The sample's people may act while the block runs; call inside the load's transaction.
 
-    On an error the transaction rolls back, their disabling included, so there is nothing
+    On an error the load's transaction rolls back, the enabling with it, so nothing is left
     to undo here.
     """
     for user in people:
