@@ -211,3 +211,43 @@ def test_moves_for_lists_only_what_the_user_may_do_now(chair_ua, member_us, disp
     assert services.moves_for(member_us, dispute) == [S.WITHDRAWN]
     set_status(dispute, S.RESOLVED)
     assert services.moves_for(chair_ua, dispute) == []
+
+
+# --- the moment of each change -------------------------------------------------------------
+
+# A past moment, as a replay of earlier events passes it: 22:30 UTC is the next day in Kyiv.
+PAST = datetime.datetime(2026, 10, 5, 22, 30, tzinfo=datetime.UTC)
+
+
+def test_a_dispute_raised_at_a_past_moment_is_dated_then(member_us, provision):
+    dispute = make_dispute(member_us, provision, at=PAST)
+
+    assert dispute.raised_on == timezone.localdate(PAST) == datetime.date(2026, 10, 6)
+    assert dispute.response_due == datetime.date(2026, 11, 5)
+    assert dispute.created_at == PAST
+    assert dispute.events.get().created_at == PAST
+    assert {record.history_date for record in dispute.history.all()} == {PAST}
+
+
+def test_moves_positions_and_comments_at_past_moments_are_dated_then(
+    chair_ua, member_ua, monitor, dispute
+):
+    moments = [PAST + datetime.timedelta(days=n) for n in (1, 2, 3, 4)]
+
+    services.move_dispute(chair_ua, dispute, S.ACKNOWLEDGED, "Received.", at=moments[0])
+    services.record_position(member_ua, dispute, "Our view.", at=moments[1])
+    services.add_comment(monitor, dispute, "Noted.", at=moments[2])
+    dispute = services.move_dispute(
+        chair_ua, dispute, S.RESOLVED, resolution="Agreed schedule.", at=moments[3]
+    )
+
+    events = list(dispute.events.order_by("id"))
+    assert [event.created_at for event in events[1:]] == moments
+    assert dispute.resolved_on == timezone.localdate(moments[3])
+    # The dispute was raised today; the three changes of its row follow in the order made.
+    history = dispute.history.order_by("history_id")
+    assert [record.history_date for record in history][-3:] == [
+        moments[0],
+        moments[1],
+        moments[3],
+    ]

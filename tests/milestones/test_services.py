@@ -6,6 +6,7 @@ import datetime
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -405,3 +406,69 @@ def test_returning_with_a_stale_version_is_refused(chair_us, milestone_ua):
         services.return_for_rework(milestone_ua, chair_us, version=7, reason="Old page")
 
     assert snapshot(milestone_ua) == before
+
+
+# --- the moment of a transition ------------------------------------------------------------
+
+# A past moment, as a replay of earlier events passes it.
+PAST = datetime.datetime(2026, 3, 20, 23, 30, tzinfo=datetime.UTC)
+
+
+def last_record(milestone):
+    """The history row written last (the milestone itself was created today, after PAST)."""
+    return milestone.history.order_by("-history_id").first()
+
+
+def test_an_update_at_a_past_moment_is_logged_completed_and_dated_then(member_ua, milestone_ua):
+    entry = update(milestone_ua, member_ua, status=Status.COMPLETED, note="Done", at=PAST)
+
+    milestone_ua.refresh_from_db()
+    assert entry.created_at == PAST
+    # 23:30 UTC is already the next day in Kyiv: the completion date is the local day.
+    assert milestone_ua.completed_on == timezone.localdate(PAST) == datetime.date(2026, 3, 21)
+    record = last_record(milestone_ua)
+    assert (record.history_date, record.status, record.history_user) == (
+        PAST,
+        Status.COMPLETED,
+        member_ua,
+    )
+
+
+def test_a_verification_at_a_past_moment_is_dated_then(chair_us, milestone_ua):
+    completed(milestone_ua)
+
+    entry = services.verify(milestone_ua, chair_us, version=milestone_ua.version, at=PAST)
+
+    milestone_ua.refresh_from_db()
+    assert milestone_ua.verified_at == entry.created_at == PAST
+    assert last_record(milestone_ua).history_date == PAST
+
+
+def test_a_return_at_a_past_moment_is_dated_then(chair_us, milestone_ua):
+    completed(milestone_ua)
+
+    entry = services.return_for_rework(
+        milestone_ua, chair_us, version=milestone_ua.version, reason="Incomplete", at=PAST
+    )
+
+    assert entry.created_at == PAST
+    record = last_record(milestone_ua)
+    assert (record.history_date, record.status) == (PAST, Status.IN_PROGRESS)
+
+
+def test_a_past_moment_changes_no_rule(member_us, milestone_ua):
+    before = snapshot(milestone_ua)
+
+    with pytest.raises(PermissionDenied):
+        update(milestone_ua, member_us, note="Not ours", at=PAST)
+
+    assert snapshot(milestone_ua) == before
+
+
+def test_without_a_moment_a_transition_is_dated_now(member_ua, milestone_ua):
+    now = datetime.datetime(2026, 5, 4, 9, 15, tzinfo=datetime.UTC)
+    with time_machine.travel(now, tick=False):
+        entry = update(milestone_ua, member_ua, note="Tender drafted")
+
+    assert entry.created_at == now
+    assert last_record(milestone_ua).history_date == now

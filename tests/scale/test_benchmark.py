@@ -147,6 +147,7 @@ def test_in_process_run_measures_time_queries_and_memory(bench_data):
     assert "Admin changelist" in table and "Milestone list, 3 filters" in table
 
 
+@pytest.mark.slow
 def test_a_tiny_full_run_through_gunicorn_writes_the_json(tmp_path):
     results = tmp_path / "bench.json"
     env = {**os.environ, "DEBUG": "1"}

@@ -157,6 +157,7 @@ def test_plan_mixes_fresh_and_stale_versions_and_is_repeatable():
     assert len({j.note for j in jobs}) == 200
 
 
+@pytest.mark.slow
 def test_a_tiny_run_through_gunicorn_on_sqlite_passes():
     # The script makes its own SQLite database and settings.
     env = {

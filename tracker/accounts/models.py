@@ -59,11 +59,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def has_role(self) -> bool:
-        return bool(self.role)
-
-    @property
-    def is_delegate(self) -> bool:
-        return self.role in (Role.CO_CHAIR, Role.MEMBER)

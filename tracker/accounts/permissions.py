@@ -29,7 +29,7 @@ The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; 
 test holds the predicates and the endpoints to it, and ``docs/permissions.md`` is printed
 from it.
 
-Decisions not spelled out in DESIGN.md:
+Decisions taken here:
 - Nobody without a role, and no disabled account, may do anything, reading included.
 - A JOINT milestone belongs to both parties, so either party's delegation may update it and
   only a monitor may verify or return it (nobody verifies their own party's work).

@@ -1,8 +1,8 @@
 """Cheap building blocks for pages that print many rows.
 
-Django's `reverse()` and `get_FOO_display()` cost tens of microseconds a call (the latter
-hashes every lazy label of the field each time); a table or list calls them for each row.
-These give the same results, computed once.
+Django's `reverse()` and `get_FOO_display()` do their work again on every call (the latter
+hashes every lazy label of the field each time), and a table or list calls them for each
+row. These give the same results, computed once.
 """
 
 from __future__ import annotations

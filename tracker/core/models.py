@@ -131,10 +131,6 @@ class Agreement(models.Model):
     def display_title(self) -> str:
         return localized(self, "title")
 
-    @property
-    def display_summary(self) -> str:
-        return localized(self, "summary")
-
 
 class Provision(models.Model):
     agreement = models.ForeignKey(

@@ -58,7 +58,7 @@ SEARCH_TERM = "lithium"
 
 @dataclass
 class Target:
-    """One promise of the issue, checked against a scenario's numbers."""
+    """One performance target of a scenario, checked against its numbers."""
 
     text: str
     check: Callable[[dict, dict], bool | None]  # (this row, all rows) -> passed, None = n/a

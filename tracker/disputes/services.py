@@ -4,9 +4,11 @@ Each function is atomic, writes the dispute's history (django-simple-history) wh
 dispute row changes, and appends a DisputeEvent to the timeline. The state machine lives
 here (``ALLOWED_MOVES``); who may make a move is asked of
 ``tracker.accounts.permissions.can_move_dispute``. A move the state machine does not allow
-raises ValidationError with the reason, and nothing is written.
+raises ValidationError with the reason, and nothing is written. Each function takes the moment
+it happens as the keyword ``at`` (default: now): the timeline entry, the raising and resolution
+dates and the history rows carry it.
 
-Decisions not spelled out in DESIGN.md:
+Decisions taken here:
 - A resolved or withdrawn dispute is final: no further moves, positions or comments, so the
   record the governments read ends with its outcome.
 - The timeline opens with the raising itself (a status change into ``raised``).
@@ -94,7 +96,7 @@ def raise_dispute(
     title: str,
     description: str,
     raising_position: str,
-    raised_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> Dispute:
     """A delegate raises a dispute for their own party; the other party is to respond."""
     if not can_raise_dispute(user, raised_by_party):
@@ -106,7 +108,8 @@ def raise_dispute(
         raise ValidationError(
             {"provisions": _("Choose provisions of the agreement the dispute is about.")}
         )
-    raised_on = raised_on or timezone.localdate()
+    at = at or timezone.now()
+    raised_on = timezone.localdate(at)
     dispute = Dispute(
         agreement=agreement,
         raised_by_party=raised_by_party,
@@ -118,14 +121,17 @@ def raise_dispute(
         description=description,
         raising_position=raising_position,
         status=DisputeStatus.RAISED,
+        created_at=at,
     )
     dispute._history_user = user
+    dispute._history_date = at
     dispute.save()
     dispute.provisions.set(provisions)
     DisputeEvent.objects.create(
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
+        created_at=at,
         to_status=DisputeStatus.RAISED,
         text=description,
     )
@@ -134,10 +140,17 @@ def raise_dispute(
 
 @transaction.atomic
 def move_dispute(
-    user: User, dispute: Dispute, to_status: str, text: str = "", resolution: str = ""
+    user: User,
+    dispute: Dispute,
+    to_status: str,
+    text: str = "",
+    resolution: str = "",
+    *,
+    at: datetime.datetime | None = None,
 ) -> Dispute:
     """The one way a dispute changes status."""
     dispute = _locked(dispute)
+    at = at or timezone.now()
     if to_status not in DisputeStatus.values:
         raise ValidationError({"to_status": _("Choose a status.")})
     if to_status not in allowed_moves(dispute):
@@ -165,15 +178,17 @@ def move_dispute(
     fields = ["status"]
     if to_status == DisputeStatus.RESOLVED:
         dispute.resolution = resolution
-        dispute.resolved_on = timezone.localdate()
+        dispute.resolved_on = timezone.localdate(at)
         fields += ["resolution", "resolved_on"]
     dispute._history_user = user
+    dispute._history_date = at
     dispute._change_reason = (text or resolution)[:REASON_LENGTH] or None
     dispute.save(update_fields=fields)
     DisputeEvent.objects.create(
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
+        created_at=at,
         from_status=from_status,
         to_status=to_status,
         text="\n\n".join(part for part in (text, resolution) if part),
@@ -182,33 +197,40 @@ def move_dispute(
 
 
 @transaction.atomic
-def record_position(user: User, dispute: Dispute, position: str) -> DisputeEvent:
+def record_position(
+    user: User, dispute: Dispute, position: str, *, at: datetime.datetime | None = None
+) -> DisputeEvent:
     """The responding party states (or restates) its position."""
     if not can_record_position(user, dispute):
         raise PermissionDenied
     dispute = _locked(dispute)
+    at = at or timezone.now()
     _refuse_if_closed(dispute)
     position = position.strip()
     if not position:
         raise ValidationError({"responding_position": _("Write the position.")})
     dispute.responding_position = position
     dispute._history_user = user
+    dispute._history_date = at
     dispute._change_reason = position[:REASON_LENGTH]
     dispute.save(update_fields=["responding_position"])
     return DisputeEvent.objects.create(
-        dispute=dispute, kind=DisputeEvent.Kind.POSITION, author=user, text=position
+        dispute=dispute, kind=DisputeEvent.Kind.POSITION, author=user, created_at=at, text=position
     )
 
 
 @transaction.atomic
-def add_comment(user: User, dispute: Dispute, text: str) -> DisputeEvent:
+def add_comment(
+    user: User, dispute: Dispute, text: str, *, at: datetime.datetime | None = None
+) -> DisputeEvent:
     if not can_comment(user, dispute):
         raise PermissionDenied
     dispute = _locked(dispute)
+    at = at or timezone.now()
     _refuse_if_closed(dispute)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a comment.")})
     return DisputeEvent.objects.create(
-        dispute=dispute, kind=DisputeEvent.Kind.COMMENT, author=user, text=text
+        dispute=dispute, kind=DisputeEvent.Kind.COMMENT, author=user, created_at=at, text=text
     )

@@ -22,6 +22,7 @@ from tracker.accounts.permissions import (
     can_move_dispute,
     can_raise_dispute,
     can_record_position,
+    can_view,
 )
 from tracker.core.http import HtmxHttpRequest
 from tracker.core.models import Agreement, Party, Provision
@@ -52,7 +53,12 @@ CONFLICT_CODES = ("not_allowed", "closed")
 
 
 def get_dispute_for_user(user: User, pk: int) -> Dispute:
-    # Every role reads every dispute (DESIGN §2); viewer_required has already checked the role.
+    """The dispute, for a user who may read it: 403 for anyone else, 404 when it is missing.
+
+    Every role reads every dispute, so the reading permission is the user's alone.
+    """
+    if not can_view(user):
+        raise PermissionDenied
     return get_object_or_404(Dispute.objects.select_related("agreement", "raised_by"), pk=pk)
 
 

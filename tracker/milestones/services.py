@@ -5,7 +5,12 @@ permission predicate and the rule, and then writes the milestone, its history en
 note as the reason) and a ProgressUpdate in one transaction. A refused or failed call changes
 nothing.
 
-Decisions not spelled out in DESIGN.md:
+Each transition takes the moment it happens as the keyword ``at`` (default: now). Everything it
+writes carries that moment: the log entry's time, the completion date, the verification time
+and the history row's date. Replaying past events (the sample agreement) goes through the
+same rules as a person acting today.
+
+Decisions taken here:
 - A note alone (no change of status or percent) is a valid progress update; an update that
   changes nothing and says nothing is refused.
 - A milestone that stays completed keeps its completion date and its verification.
@@ -15,6 +20,7 @@ Decisions not spelled out in DESIGN.md:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -57,10 +63,13 @@ def _check_version(current: Milestone, version: int | None) -> None:
         raise StaleVersion(current)
 
 
-def _save(milestone: Milestone, user: User, reason: str, fields: list[str]) -> None:
+def _save(
+    milestone: Milestone, user: User, reason: str, fields: list[str], at: datetime.datetime
+) -> None:
     milestone.version += 1
     milestone._change_reason = Truncator(reason).chars(REASON_MAX_CHARS)
     milestone._history_user = user
+    milestone._history_date = at
     milestone.save(update_fields=[*fields, "version", "updated_at"])
 
 
@@ -133,9 +142,11 @@ def update_progress(
     percent: int | None,
     note: str = "",
     files: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
 ) -> ProgressUpdate:
     """Records a progress update: status, percentage, a note and evidence files."""
     current = _lock(milestone)
+    at = at or timezone.now()
     if not can_update_milestone(user, current):
         raise PermissionDenied(_("Only the responsible party's delegation may update this."))
     _check_version(current, version)
@@ -150,7 +161,7 @@ def update_progress(
     current.status, current.percent_complete = status, percent
     fields = ["status", "percent_complete"]
     if status == Status.COMPLETED and old_status != Status.COMPLETED:
-        current.completed_on = timezone.localdate()
+        current.completed_on = timezone.localdate(at)
         fields.append("completed_on")
     if old_status == Status.COMPLETED and status != Status.COMPLETED:
         current.completed_on = current.verified_by = current.verified_at = None
@@ -162,6 +173,7 @@ def update_progress(
         update = ProgressUpdate.objects.create(
             milestone=current,
             author=user,
+            created_at=at,
             kind=ProgressUpdate.Kind.UPDATE,
             old_status=old_status,
             new_status=status,
@@ -176,7 +188,7 @@ def update_progress(
             "new": _status_label(status),
             "percent": percent,
         }
-        _save(current, user, reason, fields)
+        _save(current, user, reason, fields, at)
     except BaseException:
         _discard(stored)
         raise
@@ -184,9 +196,16 @@ def update_progress(
 
 
 @transaction.atomic
-def verify(milestone: Milestone, user: User, *, version: int | None) -> ProgressUpdate:
+def verify(
+    milestone: Milestone,
+    user: User,
+    *,
+    version: int | None,
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
     """The other party's co-chair or a monitor confirms a completed milestone."""
     current = _lock(milestone)
+    at = at or timezone.now()
     if not can_verify_milestone(user, current):
         raise PermissionDenied(
             _("Only the other party's co-chair or a monitor may verify this milestone.")
@@ -196,28 +215,33 @@ def verify(milestone: Milestone, user: User, *, version: int | None) -> Progress
         raise ValidationError(
             _("Only a completed milestone that is not yet verified can be verified.")
         )
-    now = timezone.now()
-    current.verified_by, current.verified_at = user, now
+    current.verified_by, current.verified_at = user, at
     update = ProgressUpdate.objects.create(
         milestone=current,
         author=user,
-        created_at=now,
+        created_at=at,
         kind=ProgressUpdate.Kind.VERIFICATION,
         old_status=current.status,
         new_status=current.status,
         old_percent=current.percent_complete,
         percent=current.percent_complete,
     )
-    _save(current, user, _("Verified"), ["verified_by", "verified_at"])
+    _save(current, user, _("Verified"), ["verified_by", "verified_at"], at)
     return update
 
 
 @transaction.atomic
 def return_for_rework(
-    milestone: Milestone, user: User, *, version: int | None, reason: str
+    milestone: Milestone,
+    user: User,
+    *,
+    version: int | None,
+    reason: str,
+    at: datetime.datetime | None = None,
 ) -> ProgressUpdate:
     """Sends a completed milestone back to in progress, with the reason logged."""
     current = _lock(milestone)
+    at = at or timezone.now()
     if not can_verify_milestone(user, current):
         raise PermissionDenied(
             _("Only the other party's co-chair or a monitor may return this milestone.")
@@ -240,6 +264,7 @@ def return_for_rework(
     update = ProgressUpdate.objects.create(
         milestone=current,
         author=user,
+        created_at=at,
         kind=ProgressUpdate.Kind.RETURN,
         old_status=old_status,
         new_status=current.status,
@@ -247,5 +272,5 @@ def return_for_rework(
         percent=current.percent_complete,
         note=reason,
     )
-    _save(current, user, reason, ["status", "completed_on", "verified_by", "verified_at"])
+    _save(current, user, reason, ["status", "completed_on", "verified_by", "verified_at"], at)
     return update

@@ -31,6 +31,7 @@ from tracker.accounts.permissions import (
     can_download_evidence,
     can_update_milestone,
     can_verify_milestone,
+    can_view,
 )
 from tracker.core.evidence import download_name
 from tracker.core.http import HtmxHttpRequest
@@ -75,7 +76,12 @@ def _target(pk: int) -> Milestone:
 
 
 def get_milestone_for_user(user: User, pk: int) -> Milestone:
-    """Every role reads every milestone, so only a missing one answers 404."""
+    """The milestone, for a user who may read it: 403 for anyone else, 404 when it is missing.
+
+    Every role reads every milestone, so the reading permission is the user's alone.
+    """
+    if not can_view(user):
+        raise PermissionDenied
     milestones = Milestone.objects.select_related("provision", "lead_organisation", "verified_by")
     return get_object_or_404(milestones, pk=pk)
 

@@ -4,7 +4,9 @@ The rules live here, not in the forms: forms call ``check_errors`` / ``action_er
 each message beside its field, and the write functions check them again so no caller can
 store a check that breaks them. Who may act is asked of ``tracker.accounts.permissions``.
 Each write sets the acting user on the row, so the history records who made the change even
-outside a request.
+outside a request. Each write also takes the moment it happens as the keyword ``at`` (default:
+now): the check's recording time, the closing time and the history rows' dates carry it, and a
+check may not be dated after that day.
 """
 
 from __future__ import annotations
@@ -46,9 +48,13 @@ REASON_LENGTH = 100
 
 
 def check_errors(
-    fields: Mapping[str, Any], instance: MonitoringCheck | None = None
+    fields: Mapping[str, Any],
+    instance: MonitoringCheck | None = None,
+    *,
+    today: datetime.date | None = None,
 ) -> dict[str, str]:
     """The rules a check must meet, as {field: message}; empty when it meets them all."""
+    today = today or timezone.localdate()
     errors: dict[str, str] = {}
     provision = fields.get("provision")
     result, severity = fields.get("result"), fields.get("severity") or ""
@@ -61,7 +67,7 @@ def check_errors(
         errors["severity"] = _(
             "Leave severity empty: only partially compliant and non-compliant results have one."
         )
-    if checked_on and checked_on > timezone.localdate():
+    if checked_on and checked_on > today:
         errors["checked_on"] = _("A check cannot be dated in the future.")
     milestone = fields.get("milestone")
     if milestone and provision and milestone.provision_id != provision.pk:
@@ -121,7 +127,9 @@ def _attach(check: MonitoringCheck, uploads: Iterable[UploadedFile], user: User)
         check.evidence.add(store_evidence(upload, user))
 
 
-def _new_action(check: MonitoringCheck, user: User, fields: Mapping[str, Any]) -> CorrectiveAction:
+def _new_action(
+    check: MonitoringCheck, user: User, fields: Mapping[str, Any], at: datetime.datetime
+) -> CorrectiveAction:
     _raise_if(action_errors(fields, check.checked_on))
     action = CorrectiveAction(
         check_record=check,
@@ -130,6 +138,7 @@ def _new_action(check: MonitoringCheck, user: User, fields: Mapping[str, Any]) -
         due_date=fields["due_date"],
     )
     action._history_user = user
+    action._history_date = at
     action.save()
     return action
 
@@ -140,17 +149,21 @@ def record_check(
     fields: Mapping[str, Any],
     uploads: Iterable[UploadedFile] = (),
     first_action: Mapping[str, Any] | None = None,
+    *,
+    at: datetime.datetime | None = None,
 ) -> MonitoringCheck:
     """A monitor records a check, its evidence and optionally its first corrective action."""
     if not can_record_check(user):
         raise PermissionDenied
-    _raise_if(check_errors(fields))
-    check = MonitoringCheck(monitor=user, **_values(fields))
+    at = at or timezone.now()
+    _raise_if(check_errors(fields, today=timezone.localdate(at)))
+    check = MonitoringCheck(monitor=user, created_at=at, **_values(fields))
     check._history_user = user
+    check._history_date = at
     check.save()
     _attach(check, uploads, user)
     if first_action:
-        _new_action(check, user, first_action)
+        _new_action(check, user, first_action, at)
     return check
 
 
@@ -160,12 +173,15 @@ def update_check(
     check: MonitoringCheck,
     fields: Mapping[str, Any],
     uploads: Iterable[UploadedFile] = (),
+    *,
+    at: datetime.datetime | None = None,
 ) -> MonitoringCheck:
     """Corrects a recorded check; new evidence files are added to the ones it has."""
     if not can_update_check(user, check):
         raise PermissionDenied
     check = MonitoringCheck.objects.select_for_update().get(pk=check.pk)
-    _raise_if(check_errors(fields, instance=check))
+    at = at or timezone.now()
+    _raise_if(check_errors(fields, instance=check, today=timezone.localdate(at)))
     changed = []
     for name, value in _values(fields).items():
         if getattr(check, name) != value:
@@ -173,6 +189,7 @@ def update_check(
             changed.append(name)
     if changed:
         check._history_user = user
+        check._history_date = at
         check.save(update_fields=changed)
     _attach(check, uploads, user)
     return check
@@ -180,16 +197,24 @@ def update_check(
 
 @transaction.atomic
 def add_corrective_action(
-    user: User, check: MonitoringCheck, fields: Mapping[str, Any]
+    user: User,
+    check: MonitoringCheck,
+    fields: Mapping[str, Any],
+    *,
+    at: datetime.datetime | None = None,
 ) -> CorrectiveAction:
     if not can_update_check(user, check):
         raise PermissionDenied
-    return _new_action(check, user, fields)
+    return _new_action(check, user, fields, at or timezone.now())
 
 
 @transaction.atomic
 def close_corrective_action(
-    user: User, action: CorrectiveAction, closing_note: str
+    user: User,
+    action: CorrectiveAction,
+    closing_note: str,
+    *,
+    at: datetime.datetime | None = None,
 ) -> CorrectiveAction:
     """Marks an action done; the note says what was done and how it was confirmed."""
     if not can_close_corrective_action(user, action):
@@ -207,10 +232,11 @@ def close_corrective_action(
             {"closing_note": _("Say what was done: closing an action needs a note.")}
         )
     action.state = CorrectiveAction.State.DONE
-    action.closed_at = timezone.now()
+    action.closed_at = at or timezone.now()
     action.closed_by = user
     action.closing_note = closing_note
     action._history_user = user
+    action._history_date = action.closed_at
     action._change_reason = closing_note[:REASON_LENGTH]
     action.save(update_fields=["state", "closed_at", "closed_by", "closing_note"])
     return action

@@ -20,6 +20,7 @@ from tracker.accounts.permissions import (
     can_close_corrective_action,
     can_record_check,
     can_update_check,
+    can_view,
 )
 from tracker.core.http import HtmxHttpRequest
 from tracker.core.paging import paginate
@@ -41,7 +42,12 @@ SORT_COLUMNS = {
 
 
 def get_check_for_user(user: User, pk: int) -> MonitoringCheck:
-    # Every role reads every check (DESIGN §2); viewer_required has already checked the role.
+    """The check, for a user who may read it: 403 for anyone else, 404 when it is missing.
+
+    Every role reads every check, so the reading permission is the user's alone.
+    """
+    if not can_view(user):
+        raise PermissionDenied
     return get_object_or_404(
         MonitoringCheck.objects.select_related(
             "provision__agreement", "milestone", "monitor", "follows_up"
@@ -51,6 +57,9 @@ def get_check_for_user(user: User, pk: int) -> MonitoringCheck:
 
 
 def get_action_for_user(user: User, pk: int) -> CorrectiveAction:
+    """The corrective action, for a user who may read it (as its check): 403, else 404."""
+    if not can_view(user):
+        raise PermissionDenied
     return get_object_or_404(CorrectiveAction.objects.select_related("check_record"), pk=pk)
 
 

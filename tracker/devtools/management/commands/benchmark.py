@@ -6,7 +6,7 @@ The benchmark never touches the working database. It runs itself again in a chil
 with its own environment: DATABASE_URL pointing at var/bench.sqlite3 (or --database-url),
 DEBUG off with a throwaway SECRET_KEY, and the benchmark settings (the project's settings plus
 the floor view's URL). In that child it migrates the benchmark database, generates the data
-when the generated agreement is missing (the issue's sizes; the time is reported), measures
+when the generated agreement is missing (20,000 milestones; the time is reported), measures
 every scenario in-process and over loopback through gunicorn, prints the table and writes the
 same as JSON.
 

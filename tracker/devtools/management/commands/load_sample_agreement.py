@@ -1,20 +1,42 @@
 """Load the sample agreement from fixtures/sample_agreement.json.
 
 The file is SAMPLE DATA drawn from a news account of the signing, not the treaty text. It
-holds the agreement, its minerals, organisations and provisions; each provision's milestones
-with a log of what happened to them; monitoring checks with their corrective actions; and
-disputes with their timelines.
+holds the agreement, its minerals, organisations and provisions; the people who act in it;
+each provision's milestones with a log of what happened to them; monitoring checks with
+their corrective actions; and disputes with their timelines.
 
-A milestone's log is replayed in order, so the final state, the progress updates and the
-django-simple-history rows all come from the same entries and carry the entries' dates (the
-compliance report's `as_of` then shows the sample as it stood on any past day). Entries:
+What people did is replayed through the services, in order and at the moments the file
+gives (their keyword ``at``): the same functions, with the same permission checks and rules,
+that a person's request goes through. So the sample can never hold a state the tracker would
+refuse, and the progress log, the timelines and the django-simple-history rows carry the
+dates of the events (the compliance report's `as_of` then shows the sample as it stood on any
+past day). A refused event stops the load with the reason, and nothing is saved.
 
-    {"at": "2026-03-20T14:00", "status": "in_progress", "percent": 55, "note": "..."}
-    {"at": "...", "kind": "verification", "note": "..."}   # verify a completed milestone
-    {"at": "...", "kind": "return", "percent": 90, "note": "reason"}   # back to in_progress
+Who acts: the file's ``people``, one account per role the events need (each party's co-chair
+and member, a monitor), named for the role and marked "(sample)". Their accounts are kept
+inactive with no usable password, so they can never log in. The permission predicates refuse
+a disabled account, so the command enables the sample's people only while it replays their
+events, inside the load's single transaction, and disables them again before it commits: no
+other connection ever sees them enabled, and their history shows both changes. An existing
+account of the same name is used only when it is one of these (no usable password, the same
+role and party); anything else stops the load. What no person does through a service (the
+agreement, organisations, provisions and the milestones as planned) is written directly and
+signed by the `sample-data` user, which has no role and cannot log in either.
 
-Everything is authored by the `sample-data` user: no usable password, no role, inactive, so
-it can never log in; it only marks which rows came with the sample.
+A person: ``{"username": ..., "first_name": ..., "last_name": ..., "role": ..., "party": ...}``.
+Entries of a milestone's log (``by`` is the username of one of the file's people):
+
+    {"at": "2026-03-20T14:00", "by": "...", "status": "in_progress", "percent": 55, "note": "..."}
+    {"at": "...", "by": "...", "kind": "verification"}            # verify a completed milestone
+    {"at": "...", "by": "...", "kind": "return", "note": "reason"}   # back to in_progress
+
+As through the pages, a verification carries no note and a return keeps the percentage.
+
+A check names its ``monitor``; it is recorded at 16:00 on the day it was made, with its
+corrective actions; a closed action names ``closed_by``, ``closed_at`` and ``closing_note``.
+A dispute names ``raised_by`` and ``raised_at`` (its response date follows from the rules);
+its ``events`` are ``transition`` (``to_status``, ``text``, ``resolution`` when resolving),
+``position`` and ``comment``, each with ``at`` and ``by``.
 
 Running the command again does nothing when an agreement with the file's short name exists.
 """
@@ -23,11 +45,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -35,20 +59,25 @@ from django.utils.text import Truncator
 
 from tracker.accounts.models import User
 from tracker.core.models import Affiliation, Agreement, Mineral, Organisation, Provision
-from tracker.disputes.models import Dispute, DisputeEvent, DisputeStatus
-from tracker.milestones.models import Milestone, ProgressUpdate, Status
+from tracker.disputes import services as disputes
+from tracker.disputes.models import Dispute, DisputeEvent
+from tracker.milestones import services as milestones
+from tracker.milestones.models import Milestone, ProgressUpdate
+from tracker.monitoring import services as monitoring
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "sample_agreement.json"
 SAMPLE_USERNAME = "sample-data"
-# The hour at which date-only events (creation of a milestone, a check) are placed.
+# The hour at which date-only events (a milestone planned) are placed, and at which checks
+# are recorded on the day they were made.
 WORKDAY_START = datetime.time(9, 0)
+CHECK_RECORDED = datetime.time(16, 0)
 
 Row = dict[str, Any]
 
 
 def sample_user() -> User:
-    """The author of every sample row; it cannot log in and has no role."""
+    """The author of the sample's set-up rows; it cannot log in and has no role."""
     user, created = User.objects.get_or_create(
         username=SAMPLE_USERNAME,
         defaults={
@@ -64,22 +93,90 @@ def sample_user() -> User:
     return user
 
 
+def sample_person(row: Row) -> User:
+    """One of the file's people: created disabled and without a usable password."""
+    username = row["username"]
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(
+            username=username,
+            first_name=row["first_name"],
+            last_name=row.get("last_name", ""),
+            role=row["role"],
+            party=row["party"],
+            is_active=False,
+        )
+        user.set_unusable_password()
+        try:
+            user.clean_fields(exclude=["password", "organisation"])
+            user.save()
+        except (ValidationError, IntegrityError) as error:
+            raise CommandError(f"person {username}: {error}") from error
+    elif user.has_usable_password() or (user.role, user.party) != (row["role"], row["party"]):
+        raise CommandError(
+            f"The account {username!r} exists and is not the sample's {row['role']} of "
+            f"{row['party']} without a password; rename one of them."
+        )
+    return user
+
+
+@contextmanager
+def enabled(people: list[User]) -> Iterator[None]:
+    """The sample's people may act while the block runs; call inside the load's transaction.
+
+    On an error the load's transaction rolls back, the enabling with it, so nothing is left
+    to undo here.
+    """
+    for user in people:
+        _set_active(user, True, "Sample replay: enabled")
+    yield
+    for user in people:
+        _set_active(user, False, "Sample replay finished: disabled")
+
+
+def _set_active(user: User, active: bool, reason: str) -> None:
+    user.is_active = active
+    user._change_reason = reason
+    user.save(update_fields=["is_active"])
+
+
 def moment(value: str) -> datetime.datetime:
     """An ISO date or date-time of the file, read in the project's time zone."""
     parsed = datetime.datetime.fromisoformat(value)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
-def day_start(value: str) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(datetime.date.fromisoformat(value), WORKDAY_START)
-    )
+def day_at(value: str, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(value), time))
+
+
+@contextmanager
+def refused_as_command_error(what: str) -> Iterator[None]:
+    """A service's refusal stops the load, saying which event of the file it was."""
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            reasons = [
+                f"{field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        else:
+            reasons = error.messages
+        raise CommandError(f"{what}: {'; '.join(reasons)}") from error
+    except PermissionDenied as error:
+        reason = f" ({error})" if str(error) else ""
+        raise CommandError(f"{what}: refused to this person{reason}") from error
+    except IntegrityError as error:
+        raise CommandError(f"{what}: {error}") from error
 
 
 class SampleLoader:
-    def __init__(self, data: Row, author: User) -> None:
+    def __init__(self, data: Row, author: User, people: dict[str, User]) -> None:
         self.data = data
         self.author = author
+        self.people = people
         self.minerals: dict[str, Mineral] = {}
         self.organisations: dict[str, Organisation] = {}
         self.provisions: dict[str, Provision] = {}
@@ -101,8 +198,14 @@ class SampleLoader:
             0,
         )
 
-    def save(self, obj: models.Model, when: datetime.datetime, reason: str = "") -> None:
-        """Save with the history row dated and signed like the event it records.
+    def person(self, username: str, what: str) -> User:
+        try:
+            return self.people[username]
+        except KeyError:
+            raise CommandError(f"{what}: {username!r} is not one of the file's people") from None
+
+    def save(self, obj: models.Model, when: datetime.datetime, reason: str) -> None:
+        """Save a set-up row (no service writes these) with its history dated ``when``.
 
         Field values are checked here (choices, lengths); relations come from this loader and
         the rules across fields are the database's constraints, so a row breaking one still
@@ -115,15 +218,26 @@ class SampleLoader:
             raise CommandError(f"{obj._meta.verbose_name} {obj}: {error}") from error
         obj._history_date = when
         obj._history_user = self.author
-        obj._change_reason = Truncator(reason).chars(100) if reason else None
+        obj._change_reason = Truncator(reason).chars(100)
         try:
             obj.save()
         except IntegrityError as error:
             raise CommandError(f"{obj._meta.verbose_name} {obj}: {error}") from error
 
+    def check_values(self, model: type[models.Model], what: str, values: Row) -> None:
+        """Choices and lengths of what a form would have checked before the service ran."""
+        plain = {field.name for field in model._meta.fields if not field.is_relation}
+        checked = {name: value for name, value in values.items() if name in plain}
+        try:
+            model(**checked).clean_fields(
+                exclude=[field.name for field in model._meta.fields if field.name not in checked]
+            )
+        except ValidationError as error:
+            raise CommandError(f"{what}: {error}") from error
+
     def load(self) -> Agreement:
         agreement_row = self.data["agreement"]
-        signed = day_start(agreement_row["signed_on"])
+        signed = day_at(agreement_row["signed_on"], WORKDAY_START)
         agreement = Agreement(**agreement_row)
         self.save(agreement, signed, "Sample agreement loaded")
         for row in self.data["minerals"]:
@@ -172,124 +286,129 @@ class SampleLoader:
             lead_organisation=self.organisations[lead] if lead else None,
             **fields,
         )
-        self.save(milestone, day_start(row["created_on"]), "Milestone planned")
+        self.save(milestone, day_at(row["created_on"], WORKDAY_START), "Milestone planned")
         for entry in row["log"]:
-            self.replay(milestone, entry)
+            milestone = self.replay(key, milestone, entry)
         self.milestones[key] = milestone
         self.counts["milestones"] += 1
 
-    def replay(self, milestone: Milestone, entry: Row) -> None:
-        at = moment(entry["at"])
+    def replay(self, key: str, milestone: Milestone, entry: Row) -> Milestone:
+        """One entry of the log, through its service; returns the milestone as saved."""
+        what = f"milestone {key}, entry of {entry['at']}"
+        user, at = self.person(entry["by"], what), moment(entry["at"])
         kind = entry.get("kind", ProgressUpdate.Kind.UPDATE)
-        old_status, old_percent = milestone.status, milestone.percent_complete
-        if kind == ProgressUpdate.Kind.VERIFICATION:
-            milestone.verified_by, milestone.verified_at = self.author, at
-        elif kind == ProgressUpdate.Kind.RETURN:
-            milestone.status = Status.IN_PROGRESS
-            milestone.percent_complete = entry["percent"]
-            milestone.completed_on = None
-        else:
-            milestone.status = entry["status"]
-            milestone.percent_complete = entry["percent"]
-            completed = milestone.status == Status.COMPLETED
-            milestone.completed_on = timezone.localdate(at) if completed else None
-        milestone.version += 1
-        self.save(milestone, at, entry["note"])
-        ProgressUpdate.objects.create(
-            milestone=milestone,
-            author=self.author,
-            created_at=at,
-            kind=kind,
-            old_status=old_status,
-            new_status=milestone.status,
-            old_percent=old_percent,
-            percent=milestone.percent_complete,
-            note=entry["note"],
-        )
+        with refused_as_command_error(what):
+            if kind == ProgressUpdate.Kind.VERIFICATION:
+                update = milestones.verify(milestone, user, version=milestone.version, at=at)
+            elif kind == ProgressUpdate.Kind.RETURN:
+                update = milestones.return_for_rework(
+                    milestone, user, version=milestone.version, reason=entry["note"], at=at
+                )
+            elif kind == ProgressUpdate.Kind.UPDATE:
+                update = milestones.update_progress(
+                    milestone,
+                    user,
+                    version=milestone.version,
+                    status=entry["status"],
+                    percent=entry["percent"],
+                    note=entry["note"],
+                    at=at,
+                )
+            else:
+                raise CommandError(f"{what}: unknown kind {kind!r}")
         self.counts["progress updates"] += 1
+        return update.milestone
 
     def check(self, row: Row) -> None:
-        checked_on = datetime.date.fromisoformat(row["checked_on"])
-        recorded = day_start(row["checked_on"]) + datetime.timedelta(hours=7)
-        check = MonitoringCheck(
-            provision=self.provisions[row["provision"]],
-            milestone=self.milestones[row["milestone"]] if row.get("milestone") else None,
-            follows_up=self.checks[row["follows_up"]] if row.get("follows_up") else None,
-            criterion=row["criterion"],
-            criterion_uk=row["criterion_uk"],
-            monitor=self.author,
-            checked_on=checked_on,
-            result=row["result"],
-            severity=row["severity"],
-            finding=row["finding"],
-            created_at=recorded,
-        )
-        self.save(check, recorded, "Check recorded")
+        what = f"check {row['key']}"
+        monitor = self.person(row["monitor"], what)
+        recorded = day_at(row["checked_on"], CHECK_RECORDED)
+        fields = {
+            "provision": self.provisions[row["provision"]],
+            "milestone": self.milestones[row["milestone"]] if row.get("milestone") else None,
+            "follows_up": self.checks[row["follows_up"]] if row.get("follows_up") else None,
+            "criterion": row["criterion"],
+            "criterion_uk": row["criterion_uk"],
+            "checked_on": datetime.date.fromisoformat(row["checked_on"]),
+            "result": row["result"],
+            "severity": row["severity"],
+            "finding": row["finding"],
+        }
+        self.check_values(MonitoringCheck, what, fields)
+        with refused_as_command_error(what):
+            check = monitoring.record_check(monitor, fields, at=recorded)
         self.checks[row["key"]] = check
         self.counts["checks"] += 1
-        for action_row in row["corrective_actions"]:
-            action = CorrectiveAction(
-                check_record=check,
-                description=action_row["description"],
-                owner_party=action_row["owner_party"],
-                due_date=datetime.date.fromisoformat(action_row["due_date"]),
-            )
-            self.save(action, recorded, "Corrective action set")
-            if action_row.get("closed_at"):
-                action.state = CorrectiveAction.State.DONE
-                action.closed_at = moment(action_row["closed_at"])
-                action.closed_by = self.author
-                action.closing_note = action_row["closing_note"]
-                self.save(action, action.closed_at, action.closing_note)
-            self.counts["corrective actions"] += 1
+        for number, action_row in enumerate(row["corrective_actions"], start=1):
+            self.corrective_action(check, monitor, action_row, f"{what}, action {number}", recorded)
+
+    def corrective_action(
+        self,
+        check: MonitoringCheck,
+        monitor: User,
+        row: Row,
+        what: str,
+        recorded: datetime.datetime,
+    ) -> None:
+        fields = {
+            "description": row["description"],
+            "owner_party": row["owner_party"],
+            "due_date": datetime.date.fromisoformat(row["due_date"]),
+        }
+        self.check_values(CorrectiveAction, what, fields)
+        with refused_as_command_error(what):
+            action = monitoring.add_corrective_action(monitor, check, fields, at=recorded)
+            if row.get("closed_at"):
+                monitoring.close_corrective_action(
+                    self.person(row["closed_by"], what),
+                    action,
+                    row["closing_note"],
+                    at=moment(row["closed_at"]),
+                )
+        self.counts["corrective actions"] += 1
 
     def dispute(self, agreement: Agreement, row: Row) -> None:
-        events = row["events"]
-        raised = moment(events[0]["at"])
-        dispute = Dispute(
-            agreement=agreement,
-            raised_by=self.author,
-            raised_by_party=row["raised_by_party"],
-            responding_party=row["responding_party"],
-            raised_on=datetime.date.fromisoformat(row["raised_on"]),
-            response_due=datetime.date.fromisoformat(row["response_due"]),
-            title=row["title"],
-            description=row["description"],
-            raising_position=row["raising_position"],
-            status=DisputeStatus.RAISED,
-            created_at=raised,
-        )
-        self.save(dispute, raised, "Dispute raised")
-        dispute.provisions.set([self.provisions[ref] for ref in row["provisions"]])
-        for event in events:
-            self.dispute_event(dispute, event)
+        what = f"dispute {row['title']!r}"
+        values = {
+            "raised_by_party": row["raised_by_party"],
+            "title": row["title"],
+            "description": row["description"],
+            "raising_position": row["raising_position"],
+        }
+        self.check_values(Dispute, what, values)
+        with refused_as_command_error(what):
+            dispute = disputes.raise_dispute(
+                self.person(row["raised_by"], what),
+                agreement=agreement,
+                provisions=[self.provisions[ref] for ref in row["provisions"]],
+                at=moment(row["raised_at"]),
+                **values,
+            )
         self.counts["disputes"] += 1
-
-    def dispute_event(self, dispute: Dispute, event: Row) -> None:
-        at = moment(event["at"])
-        kind = event["kind"]
-        from_status = ""
-        if kind == DisputeEvent.Kind.TRANSITION:
-            from_status = "" if event["to_status"] == DisputeStatus.RAISED else dispute.status
-            if dispute.status != event["to_status"]:
-                dispute.status = event["to_status"]
-                if dispute.status == DisputeStatus.RESOLVED:
-                    dispute.resolution = event["resolution"]
-                    dispute.resolved_on = timezone.localdate(at)
-                self.save(dispute, at, event["text"])
-        elif kind == DisputeEvent.Kind.POSITION:
-            dispute.responding_position = event["text"]
-            self.save(dispute, at, "Position recorded")
-        DisputeEvent.objects.create(
-            dispute=dispute,
-            kind=kind,
-            author=self.author,
-            created_at=at,
-            from_status=from_status,
-            to_status=event.get("to_status", ""),
-            text=event["text"],
-        )
         self.counts["dispute events"] += 1
+        for event in row["events"]:
+            dispute = self.dispute_event(dispute, event, f"{what}, event of {event['at']}")
+
+    def dispute_event(self, dispute: Dispute, event: Row, what: str) -> Dispute:
+        user, at, kind = self.person(event["by"], what), moment(event["at"]), event["kind"]
+        with refused_as_command_error(what):
+            if kind == DisputeEvent.Kind.TRANSITION:
+                dispute = disputes.move_dispute(
+                    user,
+                    dispute,
+                    event["to_status"],
+                    event["text"],
+                    event.get("resolution", ""),
+                    at=at,
+                )
+            elif kind == DisputeEvent.Kind.POSITION:
+                disputes.record_position(user, dispute, event["text"], at=at)
+            elif kind == DisputeEvent.Kind.COMMENT:
+                disputes.add_comment(user, dispute, event["text"], at=at)
+            else:
+                raise CommandError(f"{what}: unknown kind {kind!r}")
+        self.counts["dispute events"] += 1
+        return dispute
 
 
 class Command(BaseCommand):
@@ -317,8 +436,10 @@ class Command(BaseCommand):
                 )
             return
         with transaction.atomic():
-            loader = SampleLoader(data, sample_user())
-            agreement = loader.load()
+            people = {row["username"]: sample_person(row) for row in data["people"]}
+            loader = SampleLoader(data, sample_user(), people)
+            with enabled(list(people.values())):
+                agreement = loader.load()
         if not verbose:
             return
         self.stdout.write(
