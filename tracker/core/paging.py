@@ -1,4 +1,9 @@
-"""Paging of the lists."""
+"""Paging of the lists.
+
+A view gives its template `page` (from `paginate` or `page_by_ids`), and the template shows
+it with ``{% include "partials/pagination.html" %}`` (``previous_label``/``next_label`` rename
+the two arrows, e.g. "Newer"/"Older" for a log). The links keep every filter and the sort.
+"""
 
 from __future__ import annotations
 
@@ -38,3 +43,12 @@ def page_by_ids(
     rows = load_rows(ordered.model._default_manager.all()).in_bulk(ids) if ids else {}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
+
+
+def page_numbers(page: Page) -> list[int | None]:
+    """The page numbers to offer: the first and the last, two either side of the current one,
+    and None for each gap between them."""
+    return [
+        number if isinstance(number, int) else None  # the paginator's ELLIPSIS
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
