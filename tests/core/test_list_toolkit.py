@@ -16,7 +16,7 @@ from tests.monitoring.conftest import make_check
 from tracker.core.filters import ListFilterSet
 from tracker.core.forms import DateInput, FilterForm
 from tracker.core.models import Category, Provision
-from tracker.core.paging import page_numbers
+from tracker.core.paging import page_links
 from tracker.core.sorting import SortFilter, SortHeader, column_headers, sort_headers
 from tracker.disputes.filters import DisputeFilter
 from tracker.milestones.filters import ActivityFilter, MilestoneFilter
@@ -170,9 +170,21 @@ def test_a_header_without_a_link_is_only_its_label():
         (7, 4, [1, 2, 3, 4, 5, 6, 7]),
     ],
 )
-def test_page_numbers_give_the_first_the_last_and_the_neighbours(pages, number, expected):
+def test_page_links_give_the_first_the_last_and_the_neighbours(pages, number, expected):
+    request = RequestFactory().get("/checks/?result=compliant&page=4")
     page = Paginator(range(pages * 10), 10).page(number)
-    assert page_numbers(page) == expected
+
+    links = page_links(page, request)
+
+    assert [link.number for link in links.pages] == expected
+    assert [link.number for link in links.pages if link.current] == [number]
+    for link in links.pages:
+        if link.number is None:
+            assert link.url == ""
+        else:
+            assert link.url == f"/checks/?result=compliant&page={link.number}"
+    assert links.previous == (f"/checks/?result=compliant&page={number - 1}" if number > 1 else "")
+    assert links.next == (f"/checks/?result=compliant&page={number + 1}" if number < pages else "")
 
 
 def render_pages(query: str, count: int, number: int, **extra) -> str:

@@ -45,6 +45,10 @@ def shown_text(field: str) -> Callable[[bool], OrderBy]:
     return lambda descending: localized_order(field, bilingual=True, descending=descending)
 
 
+def _by_expression(expression: BaseExpression) -> Callable[[bool], OrderBy]:
+    return lambda descending: expression.desc() if descending else expression.asc()
+
+
 class SortFilter(django_filters.OrderingFilter):
     """django-filter's OrderingFilter, with orderings beyond field names, a default order and
     a stable tie-break.
@@ -65,7 +69,12 @@ class SortFilter(django_filters.OrderingFilter):
     ) -> None:
         kwargs.setdefault("label", _("Sort by"))
         super().__init__(fields=fields, **kwargs)
-        self.orderings = dict(orderings or {})
+        # Functions only: FilterSet deep-copies its filters for every request, and copying
+        # the expressions each time would cost more than the rest of the filter.
+        self.orderings = {
+            value: _by_expression(ordering) if isinstance(ordering, BaseExpression) else ordering
+            for value, ordering in (orderings or {}).items()
+        }
         self.default = default
         self.tie_break = tuple(tie_break)
         # URL value -> label of each column, in the declared order.
@@ -78,8 +87,6 @@ class SortFilter(django_filters.OrderingFilter):
         ordering = self.orderings.get(param.removeprefix("-"))
         if ordering is None:
             return super().get_ordering_value(param)
-        if isinstance(ordering, BaseExpression):
-            return ordering.desc() if descending else ordering.asc()
         return ordering(descending)
 
     def filter(self, qs: QuerySet, value) -> QuerySet:

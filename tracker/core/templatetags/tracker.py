@@ -84,7 +84,7 @@ def badge(code: str, label: str) -> str:
     )
 
 
-@register.simple_tag
-def page_numbers(page: Page) -> list[int | None]:
-    """`{% page_numbers page as numbers %}`: the numbered links of partials/pagination.html."""
-    return paging.page_numbers(page)
+@register.simple_tag(takes_context=True)
+def page_links(context, page: Page) -> paging.PageLinks:
+    """`{% page_links page as links %}`: the links of partials/pagination.html."""
+    return paging.page_links(page, context["request"])
