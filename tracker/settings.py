@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form and widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_htmx",
     "django_filters",
     "simple_history",
@@ -104,6 +106,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates: forms/field.html is every field's markup.
+FORM_RENDERER = "tracker.core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL selects the database (sqlite:///path or postgres://...); without it, a SQLite

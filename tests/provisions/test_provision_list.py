@@ -95,18 +95,18 @@ def test_empty_tracker_says_who_adds_provisions(login, observer):
 
 
 def test_sorting_by_progress_descending_and_marking_the_header(login, observer, sample_data):
-    html = login(observer).get(URL, {"o": "-progress"}).content.decode()
+    html = login(observer).get(URL, {"sort": "-progress"}).content.decode()
     assert rows(html)[0] == "P-08"
     assert rows(html)[-1] == "P-03"
     assert 'aria-sort="descending"' in html
     # The next click on that header sorts ascending, and a filter change keeps the order.
-    assert "?o=progress" in html
-    assert 'name="o" value="-progress" form="provision-filters"' in html
+    assert "?sort=progress" in html
+    assert 'name="sort" value="-progress" form="provision-filters"' in html
 
 
 def test_sort_links_keep_the_filters(login, observer, sample_data):
     html = login(observer).get(URL, {"responsible_party": "JOINT"}).content.decode()
-    assert 'href="?responsible_party=JOINT&amp;o=reference"' in html
+    assert 'href="/provisions/?responsible_party=JOINT&amp;sort=reference"' in html
 
 
 def test_page_works_without_javascript(login, observer, sample_data):

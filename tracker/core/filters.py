@@ -1,39 +1,81 @@
-"""What every list's filters share: the "All"/"Any" labels, yes/no choices, text search that
-ignores case in both languages, a date input, and sorting that pages deterministically."""
+"""The list toolkit: what every list shares, and how a new list is built from it.
+
+A list is a FilterSet, a view and one template; tracker/monitoring's check list is the
+shortest example.
+
+1. Filters (this module): subclass `ListFilterSet`, with ``class Meta(ListFilterSet.Meta)``
+   so the form is a `tracker.core.forms.FilterForm` (no "(optional)" on its labels). Text
+   search goes through `contains_text`, yes/no questions `yes_no_filter`, dates
+   `tracker.core.forms.DateInput`; an empty choice says `ALL` or `ANY`.
+2. Sorting (`tracker.core.sorting`): the sortable columns are declared once, as the
+   ``sort = SortFilter(...)`` filter (URL values, labels, orderings, default, tie-break).
+3. The view::
+
+       list_filter = CheckFilter(request.GET, queryset=..., request=request)
+       context = {
+           "filter": list_filter,
+           "page": paginate(request, list_filter.qs),   # tracker.core.paging
+           "headers": sort_headers(list_filter),        # tracker.core.sorting
+       }
+       return render_page_or_partial(request, "monitoring/check_list.html", context)
+
+   `render_page_or_partial` (tracker.core.http) answers an htmx swap with the template's
+   ``results`` partial and anything else (a plain request, a boosted link, a history
+   restore) with the whole page, and sends ``Vary`` for the htmx headers.
+4. The template: one container around the filter form and the results carries
+   ``hx-target="#results" hx-swap="outerHTML" hx-push-url="true"`` once; inside it
+
+   - the filter form is a plain GET form with ``hx-get`` (and ``hx-trigger``), its fields
+     ``{% for field in filter.visible_fields %}{{ field.as_field_group }}{% endfor %}``;
+   - ``{% partialdef results inline %}<div id="results">`` holds a hidden
+     ``<input type="hidden" name="sort" value="{{ headers.sort_value }}" form="<form id>">``
+     (so a new filter keeps the order), the table, whose sortable headers are
+     ``{% include "partials/sort_header.html" with header=headers.<value> %}``, and
+     ``{% include "partials/pagination.html" %}``.
+
+   The header and page links say only ``href`` and ``hx-get``: they inherit the rest. An
+   htmx form inside the results that must not change the address (the milestone rows'
+   inline updates) sits under an element with ``hx-push-url="false"``.
+
+Without JavaScript, the filter form is a plain GET form and every link a plain link; every
+URL can be shared.
+"""
 
 import django_filters
-from django import forms
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
+
+from tracker.core.forms import FilterForm
+from tracker.core.sorting import SORT_PARAM, SortFilter
 
 ALL = _("All")
 ANY = _("Any")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker, which reads and writes ISO dates (YYYY-MM-DD) whatever the
-    language, so the value is always rendered in that format."""
+class ListFilterSet(django_filters.FilterSet):
+    """The FilterSet of a list: its form is a FilterForm, and a sort the URL asks for but the
+    list does not know gives the list's default order, as no sort at all does."""
 
-    input_type = "date"
+    class Meta:
+        form = FilterForm
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+    @property
+    def visible_fields(self) -> list[BoundField]:
+        """The fields the filter form shows: not the sort, which the column headers set."""
+        return [field for field in self.form.visible_fields() if field.name != SORT_PARAM]
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        sort = self.filters.get(SORT_PARAM)
+        if isinstance(sort, SortFilter) and SORT_PARAM not in self.form.cleaned_data:
+            queryset = sort.filter(queryset, None)
+        return super().filter_queryset(queryset)
 
 
 def yes_no_filter(label, method: str) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(label=label, choices=YES_NO, method=method, empty_label=ANY)
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting by a column with repeated values still pages deterministically."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            qs = qs.order_by(*qs.query.order_by, "-id")
-        return qs
 
 
 def search_variants(value: str) -> set[str]:

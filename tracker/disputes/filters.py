@@ -3,13 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.filters import ANY, YES_NO, StableOrderingFilter
+from tracker.core.filters import ANY, YES_NO, ListFilterSet
 from tracker.core.models import Party, Provision
+from tracker.core.sorting import SortFilter
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
 from tracker.disputes.queries import response_overdue_q
 
 
-class DisputeFilter(django_filters.FilterSet):
+class DisputeFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("open", _("Open (not resolved or withdrawn)")), *DisputeStatus.choices],
@@ -28,8 +29,7 @@ class DisputeFilter(django_filters.FilterSet):
     response_overdue = django_filters.ChoiceFilter(
         label=_("Response overdue"), choices=YES_NO, method="filter_overdue", empty_label=ANY
     )
-    sort = StableOrderingFilter(
-        label=_("Sort by"),
+    sort = SortFilter(
         fields=(
             ("title", "title"),
             ("raised_by_party", "raised_by"),
@@ -37,9 +37,18 @@ class DisputeFilter(django_filters.FilterSet):
             ("response_due", "response_due"),
             ("status", "status"),
         ),
+        field_labels={
+            "title": _("Title"),
+            "raised_by_party": _("Raised by"),
+            "raised_on": _("Raised on"),
+            "response_due": _("Response due"),
+            "status": _("Status"),
+        },
+        # Among equal values, the most recently raised first, as in the unsorted list.
+        tie_break=("-id",),
     )
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = Dispute
         fields: list[str] = []
 

@@ -24,7 +24,7 @@ from tracker.accounts.permissions import (
     can_record_position,
     can_view,
 )
-from tracker.core.http import HtmxHttpRequest
+from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Agreement, Party, Provision
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
@@ -34,13 +34,6 @@ from tracker.disputes.forms import CommentForm, PositionForm, RaiseDisputeForm, 
 from tracker.disputes.models import Dispute, DisputeEvent, DisputeStatus
 from tracker.disputes.queries import dispute_history
 
-SORT_COLUMNS = {
-    "title": gettext_lazy("Title"),
-    "raised_by": gettext_lazy("Raised by"),
-    "raised_on": gettext_lazy("Raised on"),
-    "response_due": gettext_lazy("Response due"),
-    "status": gettext_lazy("Status"),
-}
 MOVE_VERBS = {
     DisputeStatus.ACKNOWLEDGED: gettext_lazy("Acknowledge"),
     DisputeStatus.UNDER_CONSULTATION: gettext_lazy("Start consultation"),
@@ -78,18 +71,12 @@ def dispute_list(request: HtmxHttpRequest) -> HttpResponse:
         Prefetch("provisions", queryset=Provision.objects.order_by("reference"))
     )
     dispute_filter = DisputeFilter(request.GET, queryset=disputes, request=request)
-    template = "disputes/dispute_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(
-        request,
-        template,
-        {
-            "filter": dispute_filter,
-            "page": paginate(request, dispute_filter.qs),
-            "headers": sort_headers(request.GET, SORT_COLUMNS),
-        },
-    )
+    context = {
+        "filter": dispute_filter,
+        "page": paginate(request, dispute_filter.qs),
+        "headers": sort_headers(dispute_filter),
+    }
+    return render_page_or_partial(request, "disputes/dispute_list.html", context)
 
 
 def _initial_for_new_dispute(request: HtmxHttpRequest) -> dict[str, Any]:
@@ -140,11 +127,13 @@ def dispute_create(request: HtmxHttpRequest) -> HttpResponse:
         status = 400
     else:
         form = RaiseDisputeForm(initial=_initial_for_new_dispute(request))
-    template = "disputes/dispute_form.html"
-    if request.htmx:
-        template += "#raise_form"
-    responding = Party(services.other_party(request.user.party)).label
-    return render(request, template, {"form": form, "responding_party": responding}, status=status)
+    context = {
+        "form": form,
+        "responding_party": Party(services.other_party(request.user.party)).label,
+    }
+    return render_page_or_partial(
+        request, "disputes/dispute_form.html", context, partial="raise_form", status=status
+    )
 
 
 def _move_forms(

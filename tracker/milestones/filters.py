@@ -1,10 +1,9 @@
-"""Filters and the sort whitelist of the milestone list and the activity log."""
+"""Filters and sorting of the milestone list and the activity log."""
 
 from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -23,9 +22,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
-from tracker.core.collation import localized_order
-from tracker.core.filters import ALL, DateInput, contains_text
+from tracker.core.filters import ALL, ListFilterSet, contains_text
+from tracker.core.forms import DateInput
 from tracker.core.models import Category, Mineral, Organisation, Provision, ResponsibleParty
+from tracker.core.sorting import SortFilter, shown_text
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
 
 SCHEDULE_FILTERS = {
@@ -126,6 +126,12 @@ def provision_choices() -> list[tuple[int, str]]:
     ]
 
 
+# The status column sorts in workflow order, not by the codes' alphabet.
+_STATUS_ORDER = Case(
+    *(When(status=code, then=Value(index)) for index, code in enumerate(Status.values)),
+    output_field=IntegerField(),
+)
+
 SELECT_FILTERS = (
     "status",
     "schedule",
@@ -137,8 +143,12 @@ SELECT_FILTERS = (
 )
 
 
-class MilestoneFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+class MilestoneFilter(ListFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.SearchInput(attrs={"placeholder": _("Title or description")}),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ALL)
     schedule = django_filters.ChoiceFilter(
         label=_("Schedule"),
@@ -177,6 +187,31 @@ class MilestoneFilter(django_filters.FilterSet):
         method="filter_awaiting",
         widget=forms.CheckboxInput,
     )
+    # Text sorts by what the page shows, in the active language's alphabet where possible.
+    sort = SortFilter(
+        fields=(
+            ("title", "title"),
+            ("responsible_party", "party"),
+            ("lead_organisation__name", "lead"),
+            ("due_date", "due"),
+            ("status", "status"),
+            ("percent_complete", "percent"),
+        ),
+        field_labels={
+            "title": _("Milestone"),
+            "responsible_party": _("Party"),
+            "lead_organisation__name": _("Lead organisation"),
+            "due_date": _("Due"),
+            "status": _("Status"),
+            "percent_complete": _("Progress"),
+        },
+        orderings={
+            "title": shown_text("title"),
+            "lead": shown_text("lead_organisation__name"),
+            "status": _STATUS_ORDER,
+        },
+        default="due",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,7 +224,7 @@ class MilestoneFilter(django_filters.FilterSet):
         for name in SELECT_FILTERS:
             self.filters[name].extra["widget"] = FlatSelect
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = Milestone
         fields: list[str] = []
 
@@ -206,86 +241,7 @@ class MilestoneFilter(django_filters.FilterSet):
         return queryset.awaiting_verification() if value else queryset
 
 
-@dataclass(frozen=True)
-class SortColumn:
-    key: str
-    label: str
-    fields: tuple
-    numeric: bool = False
-
-
-_STATUS_ORDER = Case(
-    *(When(status=code, then=Value(index)) for index, code in enumerate(Status.values)),
-    output_field=IntegerField(),
-)
-
-
-# The whitelist: only these keys reach order_by, each with a stable tie-break on id.
-def _shown(field: str):
-    # Sort text by what the page shows, in the active language's alphabet where possible.
-    return lambda descending: localized_order(field, bilingual=True, descending=descending)
-
-
-SORT_COLUMNS = (
-    SortColumn("title", _("Milestone"), (_shown("title"),)),
-    SortColumn("party", _("Party"), ("responsible_party",)),
-    SortColumn("lead", _("Lead organisation"), (_shown("lead_organisation__name"),)),
-    SortColumn("due", _("Due"), ("due_date",)),
-    SortColumn("status", _("Status"), (_STATUS_ORDER,)),
-    SortColumn("percent", _("Progress"), ("percent_complete",), numeric=True),
-)
-SORTS = {column.key: column for column in SORT_COLUMNS}
-DEFAULT_SORT = "due"
-
-
-def parse_sort(value: str | None) -> tuple[str, bool]:
-    """The column key and whether it is descending; unknown values give the default."""
-    value = value or ""
-    descending = value.startswith("-")
-    key = value.removeprefix("-")
-    if key not in SORTS:
-        return DEFAULT_SORT, False
-    return key, descending
-
-
-def sort_value(key: str, descending: bool) -> str:
-    """The `sort` parameter for a column and direction; empty for the default order."""
-    if (key, descending) == (DEFAULT_SORT, False):
-        return ""
-    return f"-{key}" if descending else key
-
-
-def order_by_sort(queryset: QuerySet[Milestone], key: str, descending: bool):
-    ordering = []
-    for field in SORTS[key].fields:
-        if isinstance(field, str):
-            ordering.append(f"-{field}" if descending else field)
-        elif callable(field):
-            ordering.append(field(descending))
-        else:
-            ordering.append(field.desc() if descending else field.asc())
-    ordering.append("-id" if descending else "id")
-    return queryset.order_by(*ordering)
-
-
-def sort_headers(key: str, descending: bool) -> list[dict]:
-    """Each column's label, the sort value its link asks for and its aria-sort state."""
-    headers = []
-    for column in SORT_COLUMNS:
-        current = column.key == key
-        headers.append(
-            {
-                "key": column.key,
-                "label": column.label,
-                "numeric": column.numeric,
-                "next": f"-{column.key}" if current and not descending else column.key,
-                "aria_sort": ("descending" if descending else "ascending") if current else "",
-            }
-        )
-    return headers
-
-
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(ListFilterSet):
     party = django_filters.ChoiceFilter(
         label=_("Responsible party"),
         field_name="milestone__responsible_party",
@@ -308,7 +264,7 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["author"].extra["choices"] = [(person.pk, str(person)) for person in people]
         self.filters["provision"].extra["choices"] = provision_choices()
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = ProgressUpdate
         fields: list[str] = []
 

@@ -23,7 +23,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
@@ -34,17 +33,12 @@ from tracker.accounts.permissions import (
     can_view,
 )
 from tracker.core.evidence import download_name
-from tracker.core.http import HtmxHttpRequest
+from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Evidence
 from tracker.core.paging import page_by_ids
+from tracker.core.sorting import sort_headers
 from tracker.milestones import services
-from tracker.milestones.filters import (
-    ActivityFilter,
-    MilestoneFilter,
-    order_by_sort,
-    parse_sort,
-    sort_value,
-)
+from tracker.milestones.filters import ActivityFilter, MilestoneFilter
 from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.milestones.queries import (
@@ -59,14 +53,6 @@ PER_PAGE = 50
 LOG_LIMIT = 100
 LIST_TEMPLATE = "milestones/milestone_list.html"
 DETAIL_TEMPLATE = "milestones/milestone_detail.html"
-
-
-def _wants_results_only(request: HtmxHttpRequest) -> bool:
-    # Filters, sorting and paging swap only the results; a boosted link and a history restore
-    # (back button once htmx's cache is gone) need the whole page.
-    return bool(
-        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    )
 
 
 def _target(pk: int) -> Milestone:
@@ -88,21 +74,15 @@ def get_milestone_for_user(user: User, pk: int) -> Milestone:
 
 @require_GET
 @viewer_required
-@vary_on_headers("HX-Request")
 def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
     milestone_filter = MilestoneFilter(
         request.GET, queryset=Milestone.objects.all(), request=request
     )
     matching = milestone_filter.qs
     counts = status_counts(matching)
-    sort_key, descending = parse_sort(request.GET.get("sort"))
     # The counters already counted the matching set; the paginator need not count it again.
     page = page_by_ids(
-        order_by_sort(matching, sort_key, descending),
-        milestone_rows,
-        request.GET.get("page"),
-        PER_PAGE,
-        count=counts.total,
+        matching, milestone_rows, request.GET.get("page"), PER_PAGE, count=counts.total
     )
     context = {
         "filter": milestone_filter,
@@ -111,13 +91,9 @@ def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
         "milestone_counts": counts,
         "matching": True,
         "list_url": reverse("milestones:list"),
-        "sort_value": sort_value(sort_key, descending),
-        "sortable": True,
+        "headers": sort_headers(milestone_filter),
     }
-    template = LIST_TEMPLATE
-    if _wants_results_only(request):
-        template += "#results"
-    return render(request, template, context)
+    return render_page_or_partial(request, LIST_TEMPLATE, context)
 
 
 def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_flags) -> dict:
@@ -400,7 +376,6 @@ def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 @viewer_required
-@vary_on_headers("HX-Request")
 def activity(request: HtmxHttpRequest) -> HttpResponse:
     activity_filter = ActivityFilter(
         request.GET, queryset=ProgressUpdate.objects.all(), request=request
@@ -411,7 +386,5 @@ def activity(request: HtmxHttpRequest) -> HttpResponse:
         request.GET.get("page"),
         PER_PAGE,
     )
-    template = "milestones/activity.html"
-    if _wants_results_only(request):
-        template += "#results"
-    return render(request, template, {"filter": activity_filter, "page": page})
+    context = {"filter": activity_filter, "page": page}
+    return render_page_or_partial(request, "milestones/activity.html", context)

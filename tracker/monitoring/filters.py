@@ -8,13 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Role, User
-from tracker.core.filters import ANY, DateInput, StableOrderingFilter, yes_no_filter
+from tracker.core.filters import ANY, ListFilterSet, yes_no_filter
+from tracker.core.forms import DateInput
 from tracker.core.models import Category, Provision, ResponsibleParty
+from tracker.core.sorting import SortFilter
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck, Result, Severity
 from tracker.monitoring.queries import is_latest_of_criterion
 
 
-class CheckFilter(django_filters.FilterSet):
+class CheckFilter(ListFilterSet):
     result = django_filters.ChoiceFilter(label=_("Result"), choices=Result.choices, empty_label=ANY)
     severity = django_filters.ChoiceFilter(
         label=_("Severity"), choices=Severity.choices, empty_label=ANY
@@ -53,8 +55,7 @@ class CheckFilter(django_filters.FilterSet):
     open_actions = yes_no_filter(_("Open corrective actions"), "filter_open_actions")
     action_overdue = yes_no_filter(_("Corrective action overdue"), "filter_action_overdue")
     current = yes_no_filter(_("Latest per criterion"), "filter_current")
-    sort = StableOrderingFilter(
-        label=_("Sort by"),
+    sort = SortFilter(
         fields=(
             ("checked_on", "checked_on"),
             ("provision__reference", "provision"),
@@ -63,9 +64,19 @@ class CheckFilter(django_filters.FilterSet):
             ("severity", "severity"),
             ("open_actions", "open_actions"),
         ),
+        field_labels={
+            "checked_on": _("Checked on"),
+            "provision__reference": _("Provision"),
+            "criterion": _("Criterion"),
+            "result": _("Result"),
+            "severity": _("Severity"),
+            "open_actions": _("Open actions"),
+        },
+        # Among equal values, the most recently recorded first, as in the unsorted list.
+        tie_break=("-id",),
     )
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = MonitoringCheck
         fields: list[str] = []
 

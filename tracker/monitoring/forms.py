@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.evidence import validate_upload
-from tracker.core.filters import DateInput
+from tracker.core.forms import DateInput
 from tracker.core.models import Provision
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.monitoring.services import CHECK_FIELDS, action_errors, check_errors

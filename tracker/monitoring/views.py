@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,7 +21,7 @@ from tracker.accounts.permissions import (
     can_update_check,
     can_view,
 )
-from tracker.core.http import HtmxHttpRequest
+from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
 from tracker.monitoring import services
@@ -30,15 +29,6 @@ from tracker.monitoring.filters import CheckFilter
 from tracker.monitoring.forms import ActionForm, CheckForm, CloseActionForm, NewCheckForm
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.monitoring.queries import check_history, follow_up_chain, with_action_counts
-
-SORT_COLUMNS = {
-    "checked_on": gettext_lazy("Checked on"),
-    "provision": gettext_lazy("Provision"),
-    "criterion": gettext_lazy("Criterion"),
-    "result": gettext_lazy("Result"),
-    "severity": gettext_lazy("Severity"),
-    "open_actions": gettext_lazy("Open actions"),
-}
 
 
 def get_check_for_user(user: User, pk: int) -> MonitoringCheck:
@@ -73,18 +63,12 @@ def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
 def check_list(request: HtmxHttpRequest) -> HttpResponse:
     checks = with_action_counts(MonitoringCheck.objects.select_related("provision", "monitor"))
     check_filter = CheckFilter(request.GET, queryset=checks, request=request)
-    template = "monitoring/check_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(
-        request,
-        template,
-        {
-            "filter": check_filter,
-            "page": paginate(request, check_filter.qs),
-            "headers": sort_headers(request.GET, SORT_COLUMNS),
-        },
-    )
+    context = {
+        "filter": check_filter,
+        "page": paginate(request, check_filter.qs),
+        "headers": sort_headers(check_filter),
+    }
+    return render_page_or_partial(request, "monitoring/check_list.html", context)
 
 
 def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
@@ -133,13 +117,14 @@ def check_create(request: HtmxHttpRequest) -> HttpResponse:
         status = 400
     else:
         form = NewCheckForm(initial=_initial_for_new_check(request))
-    template = "monitoring/check_form.html"
-    if request.htmx and request.method == "GET":
-        # The provision select asks for the milestones and earlier checks of its provision.
-        template = "monitoring/check_fields.html#linked_fields"
-    elif request.htmx:
-        template += "#check_form"
-    return render(request, template, {"form": form}, status=status)
+    # With htmx, the provision select asks for the milestones and earlier checks of its
+    # provision, and the form posts itself.
+    partial = "check_form"
+    if request.method == "GET":
+        partial = "monitoring/check_fields.html#linked_fields"
+    return render_page_or_partial(
+        request, "monitoring/check_form.html", {"form": form}, partial=partial, status=status
+    )
 
 
 def _action_rows(

@@ -5,34 +5,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.collation import localized_order
-from tracker.core.filters import ALL, contains_text
+from tracker.core.filters import ALL, ListFilterSet, contains_text
 from tracker.core.models import Agreement, Category, Mineral, Provision, ResponsibleParty
+from tracker.core.sorting import SortFilter, shown_text
 
 
-class ProvisionOrdering(django_filters.OrderingFilter):
-    """Sorting by a column; rows that tie keep the agreement's reference order.
-
-    Titles sort by what the page shows (the active language, falling back to the other),
-    in that language's alphabet where the database knows it.
-    """
-
-    def get_ordering_value(self, param: str):
-        if param.lstrip("-") == "title":
-            return localized_order("title", bilingual=True, descending=param.startswith("-"))
-        return super().get_ordering_value(param)
-
-    def filter(self, qs: QuerySet, value) -> QuerySet:
-        sorted_qs = super().filter(qs, value)
-        if sorted_qs is qs:
-            return qs
-        return sorted_qs.order_by(*sorted_qs.query.order_by, "agreement", "reference")
-
-
-class ProvisionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method="search", widget=forms.TextInput(attrs={"type": "search"})
-    )
+class ProvisionFilter(ListFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", widget=forms.SearchInput)
     agreement = django_filters.ModelChoiceFilter(
         label=_("Agreement"), queryset=Agreement.objects.all(), empty_label=ALL
     )
@@ -46,17 +25,27 @@ class ProvisionFilter(django_filters.FilterSet):
         label=_("Mineral"), field_name="minerals", queryset=Mineral.objects.all(), empty_label=ALL
     )
     # Sorted by the column headers, not by a form control (see provision_list.html).
-    o = ProvisionOrdering(
+    sort = SortFilter(
         fields=(
             ("reference", "reference"),
             ("title", "title"),
             ("milestone_total", "milestones"),
             ("milestone_completed", "completed"),
             ("progress_percent", "progress"),
-        )
+        ),
+        field_labels={
+            "reference": _("Reference"),
+            "title": _("Title"),
+            "milestone_total": _("Milestones"),
+            "milestone_completed": _("Completed"),
+            "progress_percent": _("Implementation"),
+        },
+        orderings={"title": shown_text("title")},
+        # Rows that tie keep the agreement's reference order.
+        tie_break=("agreement", "reference"),
     )
 
-    class Meta:
+    class Meta(ListFilterSet.Meta):
         model = Provision
         fields = ["q", "agreement", "category", "responsible_party", "mineral"]
 
@@ -65,11 +54,6 @@ class ProvisionFilter(django_filters.FilterSet):
         return queryset.filter(
             contains_text(("reference", "title", "title_uk", "text", "text_uk"), value)
         )
-
-    @property
-    def visible_fields(self):
-        """The form's fields shown as filters: everything but the sort order."""
-        return [field for field in self.form if field.name != "o"]
 
     @property
     def is_filtered(self) -> bool:

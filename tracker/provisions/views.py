@@ -3,20 +3,21 @@ co-chairs' assessments."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from tracker.accounts.access import viewer_required
 from tracker.accounts.permissions import can_assess_provision
-from tracker.core.http import HtmxHttpRequest
+from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Provision
+from tracker.core.paging import paginate
+from tracker.core.sorting import column_headers, sort_headers
 from tracker.disputes.queries import provision_disputes
+from tracker.milestones.filters import MilestoneFilter
 from tracker.milestones.queries import count_statuses, provision_milestones, with_progress
 from tracker.milestones.rows import build_rows
 from tracker.monitoring.queries import provision_checks
@@ -30,17 +31,15 @@ DETAIL_TEMPLATE = "provisions/provision_detail.html"
 
 @require_GET
 @viewer_required
-@vary_on_headers("HX-Request")
 def provision_list(request: HtmxHttpRequest) -> HttpResponse:
     provisions = with_progress(Provision.objects.select_related("agreement"))
     provision_filter = ProvisionFilter(request.GET, queryset=provisions, request=request)
-    page = Paginator(provision_filter.qs, PROVISIONS_PER_PAGE).get_page(request.GET.get("page"))
-    template = "provisions/provision_list.html"
-    # Filters, sorting and paging swap only the results; a history restore (back button
-    # after the cache is gone) and a boosted link need the whole page.
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, {"filter": provision_filter, "page": page})
+    context = {
+        "filter": provision_filter,
+        "page": paginate(request, provision_filter.qs, PROVISIONS_PER_PAGE),
+        "headers": sort_headers(provision_filter),
+    }
+    return render_page_or_partial(request, "provisions/provision_list.html", context)
 
 
 def _provision(pk: int) -> Provision:
@@ -65,6 +64,8 @@ def provision_page_context(
     return {
         "provision": provision,
         "rows": build_rows(request, milestones, reverse("provision_detail", args=[provision.pk])),
+        # The milestone list's columns, not sortable here.
+        "headers": column_headers(MilestoneFilter),
         "milestone_counts": count_statuses(milestones),
         "checks": provision_checks(provision),
         "disputes": provision_disputes(provision),

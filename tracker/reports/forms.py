@@ -9,13 +9,14 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import DateInput, FilterForm
 from tracker.core.models import Agreement, Category, ResponsibleParty
 from tracker.reports.builder import ReportScope
 
 FORMATS = ("html", "csv", "xlsx", "pdf")
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(FilterForm):
     agreement = forms.ModelChoiceField(
         label=_("Agreement"),
         queryset=Agreement.objects.order_by("-signed_on", "short_name"),
@@ -38,7 +39,7 @@ class ReportFilterForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         help_text=_("The state at the end of that day. Leave empty for today."),
         error_messages={"invalid": _("Enter the date as YYYY-MM-DD, for example 2025-04-30.")},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
     format = forms.ChoiceField(
         label=_("Format"),

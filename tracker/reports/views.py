@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from tracker.accounts.access import viewer_required
 from tracker.accounts.permissions import can_export_report
-from tracker.core.http import HtmxHttpRequest
+from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.reports import exporters
 from tracker.reports.builder import ComplianceReport
 from tracker.reports.dashboard import dashboard_figures
@@ -51,10 +51,7 @@ def compliance_report(request: HtmxHttpRequest) -> HttpResponse:
         # One line per exception row: WeasyPrint lays out a paragraph several times faster
         # than a table row, which keeps 600 rows within the time a download may take.
         return exporters.pdf_response(report, request, {**context, "compact": True})
-    template = REPORT_TEMPLATE
-    if request.htmx and not request.htmx.boosted:
-        template += "#report"
-    return render(request, template, context)
+    return render_page_or_partial(request, REPORT_TEMPLATE, context, partial="report")
 
 
 def _refuse_filters(request: HtmxHttpRequest, form: ReportFilterForm) -> HttpResponse:

@@ -4,9 +4,12 @@ import datetime
 from functools import lru_cache
 
 from django import template
+from django.core.paginator import Page
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
+
+from tracker.core import paging
 
 register = template.Library()
 
@@ -82,35 +85,6 @@ def badge(code: str, label: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(
-    context, key: str, label: str, target: str = "#results", css_class: str = ""
-) -> str:
-    """A column header that sorts the table by `key` (the filter's `o` parameter).
-
-    The first click sorts ascending, the next descending. The link keeps the other query
-    parameters and drops the page number; htmx swaps only the results, plain links reload.
-    """
-    request = context["request"]
-    current = request.GET.get("o", "")
-    if current == key:
-        next_order, state, arrow = f"-{key}", "ascending", "▲"
-    elif current == f"-{key}":
-        next_order, state, arrow = key, "descending", "▼"
-    else:
-        next_order, state, arrow = key, None, "↕"
-    query = request.GET.copy()
-    query["o"] = next_order
-    query.pop("page", None)
-    url = f"?{query.urlencode()}"
-    return format_html(
-        '<th scope="col" class="sortable {}"{}><a href="{}" hx-get="{}" hx-target="{}" '
-        'hx-swap="outerHTML" hx-push-url="true">{}<span class="sort-arrow" '
-        'aria-hidden="true">{}</span></a></th>',
-        css_class,
-        format_html(' aria-sort="{}"', state) if state else "",
-        url,
-        url,
-        target,
-        label,
-        arrow,
-    )
+def page_links(context, page: Page) -> paging.PageLinks:
+    """`{% page_links page as links %}`: the links of partials/pagination.html."""
+    return paging.page_links(page, context["request"])

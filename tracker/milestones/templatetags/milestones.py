@@ -8,7 +8,6 @@ from django import template
 
 from tracker.core.display import url_for_pk
 from tracker.core.templatetags.tracker import badge
-from tracker.milestones.filters import parse_sort, sort_headers
 from tracker.milestones.models import Milestone, Schedule
 
 register = template.Library()
@@ -38,11 +37,3 @@ _SCHEDULE_LABELS = dict(Schedule.choices)
 def schedule_badge(milestone: Milestone, today: datetime.date | None = None) -> str:
     code = milestone.schedule(today)
     return badge(code, _SCHEDULE_LABELS[code])
-
-
-@register.simple_tag(takes_context=True)
-def milestone_sort_headers(context) -> list[dict]:
-    """The column headers of a milestone table, marked with the sort the URL asks for."""
-    request = context.get("request")
-    sort = request.GET.get("sort") if request is not None else None
-    return sort_headers(*parse_sort(sort))
