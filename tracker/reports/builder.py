@@ -53,22 +53,20 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, NullIf, Round, RowNumber
+from django.db.models.functions import Coalesce, Round, RowNumber
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tracker.core.models import Agreement, Category, ImplementationLevel, Provision
+from tracker.core.models import Agreement, Category, ImplementationLevel, Provision, localized_sql
 from tracker.core.models import ResponsibleParty as Party
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, DisputeStatus
 from tracker.milestones.models import (
     CLOSED_STATUSES,
-    DUE_SOON_DAYS,
     ProgressUpdate,
     Schedule,
     Status,
+    schedule_on,
 )
-from tracker.milestones.queries import implementation_level
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, Result, Severity
 from tracker.monitoring.queries import WORST_FIRST
 from tracker.reports.history import Sources, end_of_day, live_sources, sources_at
@@ -77,45 +75,8 @@ from tracker.reports.history import Sources, end_of_day, live_sources, sources_a
 SECTION_LIMIT = 200
 
 
-def pick(english: str | None, ukrainian: str | None) -> str:
-    """The text of a bilingual field in the active language, falling back to the other."""
-    english, ukrainian = english or "", ukrainian or ""
-    if (get_language() or "en").startswith("uk"):
-        return ukrainian or english
-    return english or ukrainian
-
-
-def in_language(field_name: str) -> Coalesce:
-    """pick() in SQL: the text of a bilingual field in the active language, falling back to
-    the other, or "" (a missing related row). One string per row comes back instead of two."""
-    fields = [field_name, f"{field_name}_uk"]
-    if (get_language() or "en").startswith("uk"):
-        fields.reverse()
-    return Coalesce(NullIf(fields[0], Value("")), fields[1], Value(""))
-
-
 def person(first: str | None, last: str | None, username: str | None) -> str:
     return f"{first or ''} {last or ''}".strip() or (username or "")
-
-
-def schedule(
-    status: str,
-    due: datetime.date,
-    completed_on: datetime.date | None,
-    day: datetime.date,
-    soon: datetime.date,
-) -> str:
-    """Milestone.schedule() on `day` (`soon` is DUE_SOON_DAYS later), for a row read as
-    values rather than a model instance."""
-    if status == Status.CANCELLED:
-        return Schedule.CANCELLED
-    if status == Status.COMPLETED:
-        return Schedule.LATE if completed_on and completed_on > due else Schedule.DONE
-    if due < day:
-        return Schedule.OVERDUE
-    if due <= soon:
-        return Schedule.DUE_SOON
-    return Schedule.ON_TRACK
 
 
 @dataclass(frozen=True)
@@ -524,7 +485,7 @@ class ComplianceReport:
             # The level as provision pages show it (milestones.queries.with_progress):
             # from the rounded average progress of the milestones that are not cancelled.
             .annotate(progress=Coalesce(Round(F("raw"), output_field=FloatField()), Value(0.0)))
-            .annotate(level=implementation_level("progress"))
+            .annotate(level=ImplementationLevel.expression("progress"))
             .order_by()
         )
 
@@ -609,15 +570,13 @@ class ComplianceReport:
         overdue = self._milestones.exclude(status__in=CLOSED_STATUSES).filter(due_date__lt=self.day)
         rows = overdue.order_by("due_date", "provision__reference", "id").values(
             "id",
-            "title",
-            "title_uk",
             "responsible_party",
             "due_date",
             "status",
             "percent_complete",
             "provision__reference",
-            "lead_organisation__name",
-            "lead_organisation__name_uk",
+            shown_title=localized_sql("title"),
+            organisation=localized_sql("lead_organisation__name"),
         )[: self.limit]
         labels = self.labels
         return Section(
@@ -625,11 +584,9 @@ class ComplianceReport:
                 OverdueMilestone(
                     id=row["id"],
                     provision_reference=row["provision__reference"],
-                    title=pick(row["title"], row["title_uk"]),
+                    title=row["shown_title"],
                     party_label=labels.party.get(row["responsible_party"], ""),
-                    lead_organisation=pick(
-                        row["lead_organisation__name"], row["lead_organisation__name_uk"]
-                    ),
+                    lead_organisation=row["organisation"],
                     due_date=row["due_date"],
                     days_overdue=(self.day - row["due_date"]).days,
                     status=row["status"],
@@ -662,12 +619,11 @@ class ComplianceReport:
             ranked.values(
                 "id",
                 "provision__reference",
-                "criterion",
-                "criterion_uk",
                 "checked_on",
                 "result",
                 "severity",
                 "finding",
+                shown_criterion=localized_sql("criterion"),
             )[: self.limit]
         )
         labels = self.labels
@@ -684,7 +640,7 @@ class ComplianceReport:
                 Finding(
                     id=row["id"],
                     provision_reference=row["provision__reference"],
-                    criterion=pick(row["criterion"], row["criterion_uk"]),
+                    criterion=row["shown_criterion"],
                     checked_on=row["checked_on"],
                     result=row["result"],
                     result_label=labels.result.get(row["result"], ""),
@@ -803,9 +759,9 @@ class ComplianceReport:
             .values_list(
                 "provision_id",
                 "id",
-                in_language("title"),
+                localized_sql("title"),
                 "responsible_party",
-                in_language("lead_organisation__name"),
+                localized_sql("lead_organisation__name"),
                 "due_date",
                 "status",
                 "percent_complete",
@@ -817,7 +773,6 @@ class ComplianceReport:
         labels, day = self.labels, self.day
         party_label, status_label, schedule_label = labels.party, labels.status, labels.schedule
         yes, no = labels.yes, labels.no
-        soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
         zone = timezone.get_current_timezone()
         for (
             provision_id,
@@ -843,7 +798,7 @@ class ComplianceReport:
                     status_label.get(status, status),
                     percent,
                     completed_on,
-                    schedule_label[schedule(status, due_date, completed_on, day, soon)],
+                    schedule_label[schedule_on(day, status, due_date, completed_on)],
                     yes if verified_at else no,
                     verified_at.astimezone(zone).date() if verified_at else None,
                     note or "",
@@ -902,10 +857,8 @@ class ComplianceReport:
                 "id",
                 "checked_on",
                 "provision__reference",
-                "milestone__title",
-                "milestone__title_uk",
-                "criterion",
-                "criterion_uk",
+                localized_sql("milestone__title"),
+                localized_sql("criterion"),
                 "result",
                 "severity",
                 "finding",
@@ -920,9 +873,7 @@ class ComplianceReport:
             checked_on,
             reference,
             milestone,
-            milestone_uk,
             criterion,
-            criterion_uk,
             result,
             severity,
             finding,
@@ -934,8 +885,8 @@ class ComplianceReport:
                 check_id,
                 checked_on,
                 reference,
-                pick(milestone, milestone_uk),
-                pick(criterion, criterion_uk),
+                milestone,
+                criterion,
                 labels.result.get(result, result),
                 labels.severity.get(severity, ""),
                 finding,
