@@ -114,11 +114,12 @@ def test_headings_are_neutralised_too():
     table = Table(Column("=cmd", "text"))
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, XLSX_OPTIONS)
-    write_sheet(workbook, "Rows", table, [record("x")])
+    write_sheet(workbook, "Rows", table, [record("one column")])
     workbook.close()
 
     sheet = load_workbook(io.BytesIO(buffer.getvalue()))["Rows"]
     assert (sheet["A1"].value, sheet["A1"].data_type) == ("'=cmd", "s")
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [("one column",)]
 
 
 def test_the_download_is_sent_from_a_file_in_blocks(login, observer, world):

@@ -33,8 +33,10 @@ class Column:
 class Table:
     def __init__(self, *columns: Column) -> None:
         self.columns = columns
-        # One call reads a whole row: attrgetter of several names returns a tuple.
-        self._values = attrgetter(*(column.value for column in columns))
+        # One call reads a whole row: attrgetter of several names returns a tuple (of one
+        # name, the bare value).
+        read = attrgetter(*(column.value for column in columns))
+        self._values = read if len(columns) > 1 else lambda record: (read(record),)
 
     def headings(self) -> list[str]:
         """The headings in the active language."""
