@@ -18,11 +18,34 @@ from tracker.core.models import Category, Provision, ResponsibleParty
 from tracker.disputes.models import Dispute
 from tracker.milestones.models import ProgressUpdate
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+from tracker.reports.builder import ComplianceReport
+from tracker.reports.tables import (
+    CHECKS_SHEET,
+    CSV_MILESTONE,
+    CSV_PROVISION_FIGURES,
+    DISPUTES_SHEET,
+)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def milestone_rows(report: ComplianceReport) -> list[tuple]:
+    """The CSV's milestone rows, as tuples in the order of its columns."""
+    return [
+        CSV_PROVISION_FIGURES.values(record.provision) + CSV_MILESTONE.values(record)
+        for record in report.milestone_records()
+    ]
+
+
+def check_rows(report: ComplianceReport) -> list[tuple]:
+    return list(CHECKS_SHEET.rows(report.check_records()))
+
+
+def dispute_rows(report: ComplianceReport) -> list[tuple]:
+    return list(DISPUTES_SHEET.rows(report.dispute_records()))
 
 
 def days(n: int) -> datetime.date:

@@ -1,4 +1,5 @@
-"""csv_field() writes a text cell exactly as csv.writer would, formula-neutralised."""
+"""The CSV's line writer writes a text cell exactly as csv.writer does into a file,
+formula-neutralised."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import itertools
 
 import pytest
 
-from tracker.reports.exporters import csv_field, neutralise
+from tracker.reports.exporters import csv_line_writer, neutralise
 
 # Every character csv.writer or the neutralising treats specially, and some that it does not.
 ALPHABET = [",", '"', "\r", "\n", "\t", " ", "=", "+", "-", "@", "'", "a", "Ї", ";"]
@@ -19,6 +20,12 @@ def written_by_csv(text: str) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(["left", neutralise(text), "right"])
     line = buffer.getvalue()
+    return line[len("left,") : -len(",right\r\n")]
+
+
+def csv_field(text: str | None) -> str:
+    """The field as the export's line writer writes it in the middle of a row of three."""
+    line = csv_line_writer()(["left", text, "right"])
     return line[len("left,") : -len(",right\r\n")]
 
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from tests.conftest import make_milestone
 from tests.reports.conftest import days, log, make_action, make_check, make_dispute
-from tracker.core.models import Provision
+from tracker.core.models import ImplementationLevel, Provision
 from tracker.milestones.queries import with_progress
-from tracker.reports.dashboard import LIST_LENGTH, dashboard_figures, level_of
+from tracker.reports.dashboard import LIST_LENGTH, dashboard_figures
 
 URL = reverse("dashboard")
 
@@ -169,6 +169,8 @@ def test_levels_match_the_provision_pages(world, percents, expected):
 
 
 def test_level_of_thresholds():
+    level_of = ImplementationLevel.of
+
     assert [level_of(p) for p in (0, 1, 49, 50, 99, 100)] == [0, 1, 1, 2, 2, 3]
 
 

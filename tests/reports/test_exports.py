@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from pypdf import PdfReader
 
 from tests.conftest import make_milestone
@@ -246,10 +247,11 @@ def test_xlsx_neutralises_formulas(client, planted):
         if isinstance(cell.value, str)
     ]
     assert not [cell for cell in cells if cell.data_type == "f"]
-    values = {cell.value for cell in cells}
+    # A control character is stored as an _xHHHH_ escape, which Excel decodes (openpyxl
+    # leaves it to the reader): the carriage return comes back whole, after the apostrophe.
+    values = {unescape(cell.value) for cell in cells}
     for text in PLANTED:
-        # XML reads a carriage return back as a line feed; the apostrophe stays first.
-        assert "'" + text.replace("\r", "\n") in values
+        assert "'" + text in values
     assert not [v for v in values if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 

@@ -13,30 +13,24 @@ Use in list views::
     Organisation.objects.order_by(localized_order("name", bilingual=True, descending=True))
 
 ``bilingual=True`` sorts by what the page shows for a ``field``/``field_uk`` pair: the
-active language's column, falling back to the other one when it is empty (the same rule as
-``tracker.core.models.localized``).
+active language's column, falling back to the other one when it is empty
+(``tracker.core.models.localized_sql``, the SQL form of ``localized``).
 """
 
 from __future__ import annotations
 
 from django.db import connections
-from django.db.models import F, OrderBy, Value
+from django.db.models import F, OrderBy
 from django.db.models.expressions import Expression
-from django.db.models.functions import Coalesce, Collate, NullIf
-from django.utils.translation import get_language
+from django.db.models.functions import Collate
+
+from tracker.core.models import in_ukrainian, localized_sql
 
 ICU_COLLATIONS = {"en": "en-x-icu", "uk": "uk-x-icu"}
 
 
 def active_language() -> str:
-    return "uk" if (get_language() or "en").startswith("uk") else "en"
-
-
-def localized_field(field: str) -> Expression:
-    """The active language's column of a bilingual pair, or the other one when empty."""
-    english, ukrainian = F(field), F(f"{field}_uk")
-    first, second = (ukrainian, english) if active_language() == "uk" else (english, ukrainian)
-    return Coalesce(NullIf(first, Value("")), second)
+    return "uk" if in_ukrainian() else "en"
 
 
 def collated(expression: Expression | str, using: str = "default") -> Expression:
@@ -55,6 +49,6 @@ def localized_order(
 
     Call it while the request's language is active (inside the view), not at import time.
     """
-    expression = localized_field(field) if bilingual else F(field)
+    expression = localized_sql(field) if bilingual else F(field)
     term = collated(expression, using=using)
     return term.desc() if descending else term.asc()

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -55,21 +56,72 @@ class ValueChainStage(models.TextChoices):
 
 
 class ImplementationLevel(models.IntegerChoices):
-    """Peace Accords Matrix scale, derived from a provision's milestones."""
+    """Peace Accords Matrix scale, derived from a provision's milestones.
+
+    Read off the average progress of the milestones that are not cancelled: nothing started
+    is 0, everything completed is 3, half way or more is 2, anything less is 1. `of()` says
+    it of a figure computed in Python, `expression()` of one computed in SQL; both read
+    LEVEL_THRESHOLDS.
+    """
 
     NOT_INITIATED = 0, _("Not initiated")
     MINIMAL = 1, _("Minimal")
     INTERMEDIATE = 2, _("Intermediate")
     FULL = 3, _("Full")
 
+    @classmethod
+    def of(cls, percent: float) -> ImplementationLevel:
+        """The level of an average progress in percent."""
+        if percent <= 0:
+            return cls.NOT_INITIATED
+        for level, lowest in LEVEL_THRESHOLDS:
+            if percent >= lowest:
+                return level
+        return cls.MINIMAL
+
+    @classmethod
+    def expression(cls, percent_field: str) -> models.Case:
+        """of() in SQL, for a queryset whose `percent_field` holds the average progress."""
+        return models.Case(
+            models.When(**{f"{percent_field}__lte": 0}, then=models.Value(int(cls.NOT_INITIATED))),
+            *(
+                models.When(**{f"{percent_field}__gte": lowest}, then=models.Value(int(level)))
+                for level, lowest in LEVEL_THRESHOLDS
+            ),
+            default=models.Value(int(cls.MINIMAL)),
+            output_field=models.IntegerField(),
+        )
+
+
+# The lowest average progress of each level above "minimal", highest level first. Anything
+# above 0 % is at least minimal.
+LEVEL_THRESHOLDS = (
+    (ImplementationLevel.FULL, 100),
+    (ImplementationLevel.INTERMEDIATE, 50),
+)
+
+
+def in_ukrainian() -> bool:
+    """Whether the active language is Ukrainian (otherwise the English text comes first)."""
+    return (get_language() or "en").startswith("uk")
+
 
 def localized(obj: object, field: str) -> str:
     """The Ukrainian or English text of a bilingual field, falling back to the other one."""
     english = getattr(obj, field) or ""
     ukrainian = getattr(obj, f"{field}_uk") or ""
-    if (get_language() or "en").startswith("uk"):
+    if in_ukrainian():
         return ukrainian or english
     return english or ukrainian
+
+
+def localized_sql(field: str) -> Coalesce:
+    """localized() in SQL, for querysets read as values: the text of `field` and
+    `field`_uk in the active language, falling back to the other, or "" when both are empty
+    (or missing, across an outer join). One string per row comes back instead of two."""
+    english, ukrainian = models.F(field), models.F(f"{field}_uk")
+    first, second = (ukrainian, english) if in_ukrainian() else (english, ukrainian)
+    return Coalesce(NullIf(first, models.Value("")), second, models.Value(""))
 
 
 class Mineral(models.Model):

@@ -43,6 +43,26 @@ class Schedule(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def schedule_on(
+    today: datetime.date,
+    status: str,
+    due_date: datetime.date,
+    completed_on: datetime.date | None,
+) -> Schedule:
+    """The schedule on `today` of a milestone in `status` with these dates: the rule behind
+    Milestone.schedule(), for rows read as values as well as for model instances."""
+    if status == Status.CANCELLED:
+        return Schedule.CANCELLED
+    if status == Status.COMPLETED:
+        late = completed_on is not None and completed_on > due_date
+        return Schedule.LATE if late else Schedule.DONE
+    if due_date < today:
+        return Schedule.OVERDUE
+    if due_date <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+        return Schedule.DUE_SOON
+    return Schedule.ON_TRACK
+
+
 class MilestoneQuerySet(models.QuerySet):
     def open(self):
         # A positive IN list, unlike exclude(), lets SQLite use the (status, due_date) index.
@@ -193,17 +213,9 @@ class Milestone(models.Model):
         return self.status == Status.COMPLETED and self.verified_at is None
 
     def schedule(self, today: datetime.date | None = None) -> str:
-        today = today or timezone.localdate()
-        if self.status == Status.CANCELLED:
-            return Schedule.CANCELLED
-        if self.status == Status.COMPLETED:
-            late = self.completed_on and self.completed_on > self.due_date
-            return Schedule.LATE if late else Schedule.DONE
-        if self.due_date < today:
-            return Schedule.OVERDUE
-        if self.due_date <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            return Schedule.DUE_SOON
-        return Schedule.ON_TRACK
+        return schedule_on(
+            today or timezone.localdate(), self.status, self.due_date, self.completed_on
+        )
 
 
 class ProgressUpdate(models.Model):

@@ -8,7 +8,6 @@ from itertools import pairwise
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
     FloatField,
@@ -18,12 +17,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
-from tracker.core.models import Provision
+from tracker.core.models import ImplementationLevel, Provision
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
 
@@ -44,21 +42,6 @@ def _per_provision(aggregate, *conditions: Q, output_field=None, **filters) -> S
     )
 
 
-def implementation_level(percent_field: str = "progress_percent") -> Case:
-    """0 not initiated · 1 minimal · 2 intermediate · 3 full, from the average progress.
-
-    The Peace Accords Matrix scale read off milestones: nothing started is 0, everything
-    (not cancelled) completed is 3, half way or more is 2, anything less is 1.
-    """
-    return Case(
-        When(**{f"{percent_field}__lte": 0}, then=Value(0)),
-        When(**{f"{percent_field}__gte": 100}, then=Value(3)),
-        When(**{f"{percent_field}__gte": 50}, then=Value(2)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-
-
 def with_progress(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
     return provisions.annotate(
         milestone_total=_per_provision(Count("pk")),
@@ -74,7 +57,7 @@ def with_progress(provisions: QuerySet[Provision]) -> QuerySet[Provision]:
             ),
             output_field=FloatField(),
         ),
-    ).annotate(implementation_level=implementation_level())
+    ).annotate(implementation_level=ImplementationLevel.expression("progress_percent"))
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Avg,
     Case,
+    Choices,
     Count,
     F,
     FloatField,
@@ -53,22 +54,28 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, NullIf, Round, RowNumber
+from django.db.models.functions import Coalesce, Round, RowNumber
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tracker.core.models import Agreement, Category, ImplementationLevel, Provision
-from tracker.core.models import ResponsibleParty as Party
+from tracker.core.display import labels
+from tracker.core.filters import YES_NO
+from tracker.core.models import (
+    Agreement,
+    Category,
+    ImplementationLevel,
+    Provision,
+    ResponsibleParty,
+    localized_sql,
+)
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, DisputeStatus
 from tracker.milestones.models import (
     CLOSED_STATUSES,
-    DUE_SOON_DAYS,
     ProgressUpdate,
     Schedule,
     Status,
+    schedule_on,
 )
-from tracker.milestones.queries import implementation_level
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, Result, Severity
 from tracker.monitoring.queries import WORST_FIRST
 from tracker.reports.history import Sources, end_of_day, live_sources, sources_at
@@ -77,45 +84,8 @@ from tracker.reports.history import Sources, end_of_day, live_sources, sources_a
 SECTION_LIMIT = 200
 
 
-def pick(english: str | None, ukrainian: str | None) -> str:
-    """The text of a bilingual field in the active language, falling back to the other."""
-    english, ukrainian = english or "", ukrainian or ""
-    if (get_language() or "en").startswith("uk"):
-        return ukrainian or english
-    return english or ukrainian
-
-
-def in_language(field_name: str) -> Coalesce:
-    """pick() in SQL: the text of a bilingual field in the active language, falling back to
-    the other, or "" (a missing related row). One string per row comes back instead of two."""
-    fields = [field_name, f"{field_name}_uk"]
-    if (get_language() or "en").startswith("uk"):
-        fields.reverse()
-    return Coalesce(NullIf(fields[0], Value("")), fields[1], Value(""))
-
-
 def person(first: str | None, last: str | None, username: str | None) -> str:
     return f"{first or ''} {last or ''}".strip() or (username or "")
-
-
-def schedule(
-    status: str,
-    due: datetime.date,
-    completed_on: datetime.date | None,
-    day: datetime.date,
-    soon: datetime.date,
-) -> str:
-    """Milestone.schedule() on `day` (`soon` is DUE_SOON_DAYS later), for a row read as
-    values rather than a model instance."""
-    if status == Status.CANCELLED:
-        return Schedule.CANCELLED
-    if status == Status.COMPLETED:
-        return Schedule.LATE if completed_on and completed_on > due else Schedule.DONE
-    if due < day:
-        return Schedule.OVERDUE
-    if due <= soon:
-        return Schedule.DUE_SOON
-    return Schedule.ON_TRACK
 
 
 @dataclass(frozen=True)
@@ -161,24 +131,6 @@ class ProvisionSummary:
     open_actions: int = 0
     open_disputes: int = 0
 
-    def columns(self) -> tuple:
-        """The provision's figures as they repeat on each of its milestone rows."""
-        return (
-            self.reference,
-            self.title,
-            self.category_label,
-            self.party_label,
-            self.level,
-            self.percent,
-            self.total,
-            self.completed,
-            self.verified,
-            self.overdue,
-            self.latest_result_label,
-            self.open_actions,
-            self.open_disputes,
-        )
-
 
 @dataclass
 class Totals:
@@ -221,10 +173,16 @@ class OverdueMilestone:
 class ActionRow:
     description: str
     owner_label: str
-    due_date: datetime.date
+    due_date: datetime.date | None
     state: str
     state_label: str
     overdue: bool
+
+
+# The action columns of a check without any corrective action.
+NO_ACTION = ActionRow(
+    description="", owner_label="", due_date=None, state="", state_label="", overdue=False
+)
 
 
 @dataclass
@@ -253,126 +211,44 @@ class DisputeRow:
     status: str
     status_label: str
     response_overdue: bool
+    response_overdue_label: str
     resolved_on: datetime.date | None
     provisions: str
+    resolution: str
 
 
-class Labels:
-    """Translated labels of every code the report shows, in the active language."""
+class MilestoneRecord(NamedTuple):
+    """One milestone of the CSV and the Milestones sheet, with its provision's figures."""
 
-    def __init__(self) -> None:
-        self.category = {code: str(label) for code, label in Category.choices}
-        self.party = {code: str(label) for code, label in Party.choices}
-        self.level = {code: str(label) for code, label in ImplementationLevel.choices}
-        self.status = {code: str(label) for code, label in Status.choices}
-        self.schedule = {code: str(label) for code, label in Schedule.choices}
-        self.result = {code: str(label) for code, label in Result.choices}
-        self.severity = {code: str(label) for code, label in Severity.choices}
-        self.action_state = {code: str(label) for code, label in CorrectiveAction.State.choices}
-        self.dispute_status = {code: str(label) for code, label in DisputeStatus.choices}
-        self.yes, self.no = _("Yes"), _("No")
-
-
-def provision_column_headers() -> list[str]:
-    """Headings of a provision's figures as they repeat on each of its CSV milestone rows."""
-    return [
-        _("Provision"),
-        _("Provision title"),
-        _("Category"),
-        _("Provision responsible party"),
-        _("Implementation level (0–3)"),
-        _("Implementation %"),
-        _("Provision milestones"),
-        _("Provision milestones completed"),
-        _("Provision milestones verified"),
-        _("Provision milestones overdue"),
-        _("Latest check result"),
-        _("Open corrective actions"),
-        _("Open disputes"),
-    ]
+    provision: ProvisionSummary
+    id: int
+    title: str
+    party_label: str
+    organisation: str
+    due_date: datetime.date
+    status_label: str
+    percent: int
+    completed_on: datetime.date | None
+    schedule_label: str
+    verified_label: str
+    verified_on: datetime.date | None
+    note: str
 
 
-def milestone_column_headers() -> list[str]:
-    """Headings of a milestone's own columns (milestone_parts())."""
-    return [
-        _("Milestone ID"),
-        _("Milestone"),
-        _("Responsible party"),
-        _("Lead organisation"),
-        _("Due date"),
-        _("Status"),
-        _("Percent complete"),
-        _("Completed on"),
-        _("Schedule"),
-        _("Verified"),
-        _("Verified on"),
-        _("Latest progress note"),
-    ]
+class CheckRecord(NamedTuple):
+    """One corrective action of the Checks sheet (NO_ACTION for a check without one), with
+    its check."""
 
-
-def milestone_headers() -> list[str]:
-    """The CSV's columns: the provision's figures, then the milestone's own columns."""
-    return provision_column_headers() + milestone_column_headers()
-
-
-def milestone_sheet_headers() -> list[str]:
-    """The XLSX Milestones sheet: the provision's reference, then the milestone's columns;
-    the provision's figures are on the Summary sheet, once per provision."""
-    return [_("Provision"), *milestone_column_headers()]
-
-
-def summary_headers() -> list[str]:
-    return [
-        _("Provision"),
-        _("Title"),
-        _("Category"),
-        _("Responsible party"),
-        _("Implementation level (0–3)"),
-        _("Implementation level"),
-        _("Implementation %"),
-        _("Milestones"),
-        _("Completed"),
-        _("Verified"),
-        _("Overdue"),
-        _("Latest check result"),
-        _("Latest check on"),
-        _("Open corrective actions"),
-        _("Open disputes"),
-    ]
-
-
-def check_headers() -> list[str]:
-    return [
-        _("Check ID"),
-        _("Checked on"),
-        _("Provision"),
-        _("Milestone"),
-        _("Criterion"),
-        _("Result"),
-        _("Severity"),
-        _("Finding"),
-        _("Monitor"),
-        _("Corrective action"),
-        _("Action owner"),
-        _("Action due"),
-        _("Action state"),
-    ]
-
-
-def dispute_headers() -> list[str]:
-    return [
-        _("Dispute ID"),
-        _("Title"),
-        _("Provisions"),
-        _("Raised by"),
-        _("Responding party"),
-        _("Raised on"),
-        _("Response due"),
-        _("Response overdue"),
-        _("Status"),
-        _("Resolved on"),
-        _("Resolution"),
-    ]
+    id: int
+    checked_on: datetime.date
+    provision_reference: str
+    milestone: str
+    criterion: str
+    result_label: str
+    severity_label: str
+    finding: str
+    monitor: str
+    action: ActionRow
 
 
 class ComplianceReport:
@@ -393,7 +269,20 @@ class ComplianceReport:
         self.limit = limit or SECTION_LIMIT
         self.day = scope.day
         self.sources = scope.sources()
-        self.labels = Labels()
+        self._labels: dict[type[Choices], dict[Any, str]] = {}
+
+    def labels_of(self, choices: type[Choices]) -> dict[Any, str]:
+        """The label of each code of a model's choices in the reader's language, looked up
+        once per report (a lazy label costs microseconds each time it is read)."""
+        found = self._labels.get(choices)
+        if found is None:
+            found = self._labels[choices] = labels(choices.choices)
+        return found
+
+    @cached_property
+    def _yes_no(self) -> tuple[str, str]:
+        words = labels(YES_NO)
+        return words["yes"], words["no"]
 
     # --- Header -------------------------------------------------------------------------
 
@@ -412,8 +301,11 @@ class ComplianceReport:
         agreement = self.agreement.display_title if self.agreement else everything
         return [
             (_("Agreement"), agreement),
-            (_("Responsible party"), self.labels.party.get(self.scope.party, everything)),
-            (_("Category"), self.labels.category.get(self.scope.category, everything)),
+            (
+                _("Responsible party"),
+                self.labels_of(ResponsibleParty).get(self.scope.party, everything),
+            ),
+            (_("Category"), self.labels_of(Category).get(self.scope.category, everything)),
         ]
 
     def header(self) -> list[tuple[str, str]]:
@@ -468,17 +360,18 @@ class ComplianceReport:
 
     @cached_property
     def provisions(self) -> list[ProvisionSummary]:
-        labels = self.labels
+        categories, parties = self.labels_of(Category), self.labels_of(ResponsibleParty)
+        levels, results = self.labels_of(ImplementationLevel), self.labels_of(Result)
         rows = {
             provision.id: ProvisionSummary(
                 id=provision.id,
                 reference=provision.reference,
                 title=provision.display_title,
                 category=provision.category,
-                category_label=labels.category.get(provision.category, provision.category),
+                category_label=categories.get(provision.category, provision.category),
                 responsible_party=provision.responsible_party,
-                party_label=labels.party.get(provision.responsible_party, ""),
-                level_label=labels.level[0],
+                party_label=parties.get(provision.responsible_party, ""),
+                level_label=levels[ImplementationLevel.NOT_INITIATED],
             )
             for provision in self._provisions.only(
                 "id", "reference", "title", "title_uk", "category", "responsible_party"
@@ -492,11 +385,11 @@ class ComplianceReport:
             row.overdue = figures["overdue"]
             row.percent = round(figures["progress"])
             row.level = figures["level"]
-            row.level_label = labels.level[row.level]
+            row.level_label = levels[row.level]
         for provision_id, (result, checked_on) in self._compliance_states().items():
             row = rows[provision_id]
             row.latest_result = result
-            row.latest_result_label = labels.result.get(result, "")
+            row.latest_result_label = results.get(result, "")
             row.latest_checked_on = checked_on
         for provision_id, count in self._open_actions_per_provision().items():
             rows[provision_id].open_actions = count
@@ -524,7 +417,7 @@ class ComplianceReport:
             # The level as provision pages show it (milestones.queries.with_progress):
             # from the rounded average progress of the milestones that are not cancelled.
             .annotate(progress=Coalesce(Round(F("raw"), output_field=FloatField()), Value(0.0)))
-            .annotate(level=implementation_level("progress"))
+            .annotate(level=ImplementationLevel.expression("progress"))
             .order_by()
         )
 
@@ -609,31 +502,27 @@ class ComplianceReport:
         overdue = self._milestones.exclude(status__in=CLOSED_STATUSES).filter(due_date__lt=self.day)
         rows = overdue.order_by("due_date", "provision__reference", "id").values(
             "id",
-            "title",
-            "title_uk",
             "responsible_party",
             "due_date",
             "status",
             "percent_complete",
             "provision__reference",
-            "lead_organisation__name",
-            "lead_organisation__name_uk",
+            shown_title=localized_sql("title"),
+            organisation=localized_sql("lead_organisation__name"),
         )[: self.limit]
-        labels = self.labels
+        parties, statuses = self.labels_of(ResponsibleParty), self.labels_of(Status)
         return Section(
             rows=[
                 OverdueMilestone(
                     id=row["id"],
                     provision_reference=row["provision__reference"],
-                    title=pick(row["title"], row["title_uk"]),
-                    party_label=labels.party.get(row["responsible_party"], ""),
-                    lead_organisation=pick(
-                        row["lead_organisation__name"], row["lead_organisation__name_uk"]
-                    ),
+                    title=row["shown_title"],
+                    party_label=parties.get(row["responsible_party"], ""),
+                    lead_organisation=row["organisation"],
                     due_date=row["due_date"],
                     days_overdue=(self.day - row["due_date"]).days,
                     status=row["status"],
-                    status_label=labels.status.get(row["status"], ""),
+                    status_label=statuses.get(row["status"], ""),
                     percent=row["percent_complete"],
                 )
                 for row in rows
@@ -662,15 +551,14 @@ class ComplianceReport:
             ranked.values(
                 "id",
                 "provision__reference",
-                "criterion",
-                "criterion_uk",
                 "checked_on",
                 "result",
                 "severity",
                 "finding",
+                shown_criterion=localized_sql("criterion"),
             )[: self.limit]
         )
-        labels = self.labels
+        results, severities = self.labels_of(Result), self.labels_of(Severity)
         actions: dict[int, list[ActionRow]] = defaultdict(list)
         if rows:
             for action in (
@@ -684,12 +572,12 @@ class ComplianceReport:
                 Finding(
                     id=row["id"],
                     provision_reference=row["provision__reference"],
-                    criterion=pick(row["criterion"], row["criterion_uk"]),
+                    criterion=row["shown_criterion"],
                     checked_on=row["checked_on"],
                     result=row["result"],
-                    result_label=labels.result.get(row["result"], ""),
+                    result_label=results.get(row["result"], ""),
                     severity=row["severity"],
-                    severity_label=labels.severity.get(row["severity"], ""),
+                    severity_label=severities.get(row["severity"], ""),
                     finding=row["finding"],
                     open_actions=sum(
                         action.state == CorrectiveAction.State.OPEN
@@ -706,10 +594,10 @@ class ComplianceReport:
         open_ = action["state"] == CorrectiveAction.State.OPEN
         return ActionRow(
             description=action["description"],
-            owner_label=self.labels.party.get(action["owner_party"], ""),
+            owner_label=self.labels_of(ResponsibleParty).get(action["owner_party"], ""),
             due_date=action["due_date"],
             state=action["state"],
-            state_label=self.labels.action_state.get(action["state"], ""),
+            state_label=self.labels_of(CorrectiveAction.State).get(action["state"], ""),
             overdue=open_ and action["due_date"] < self.day,
         )
 
@@ -728,18 +616,7 @@ class ComplianceReport:
                 output_field=IntegerField(),
             ),
         ).order_by("closed", "escalated", "response_due", "-raised_on", "-id")
-        rows = list(
-            ranked.values(
-                "id",
-                "title",
-                "raised_by_party",
-                "responding_party",
-                "raised_on",
-                "response_due",
-                "status",
-                "resolved_on",
-            )[: self.limit]
-        )
+        rows = list(ranked.values(*DISPUTE_FIELDS)[: self.limit])
         references = self._dispute_references(disputes.filter(id__in=[row["id"] for row in rows]))
         return Section(
             rows=[self._dispute_row(row, references) for row in rows],
@@ -758,44 +635,33 @@ class ComplianceReport:
         return {dispute_id: ", ".join(refs) for dispute_id, refs in references.items()}
 
     def _dispute_row(self, row: dict[str, Any], references: dict[int, str]) -> DisputeRow:
-        labels = self.labels
+        parties, statuses = self.labels_of(ResponsibleParty), self.labels_of(DisputeStatus)
+        yes, no = self._yes_no
+        # The response is owed until the responding party acknowledges.
+        response_overdue = row["status"] == DisputeStatus.RAISED and row["response_due"] < self.day
         return DisputeRow(
             id=row["id"],
             title=row["title"],
-            raised_by_label=labels.party.get(row["raised_by_party"], ""),
-            responding_label=labels.party.get(row["responding_party"], ""),
+            raised_by_label=parties.get(row["raised_by_party"], ""),
+            responding_label=parties.get(row["responding_party"], ""),
             raised_on=row["raised_on"],
             response_due=row["response_due"],
             status=row["status"],
-            status_label=labels.dispute_status.get(row["status"], ""),
-            # The response is owed until the responding party acknowledges.
-            response_overdue=(
-                row["status"] == DisputeStatus.RAISED and row["response_due"] < self.day
-            ),
+            status_label=statuses.get(row["status"], ""),
+            response_overdue=response_overdue,
+            response_overdue_label=yes if response_overdue else no,
             resolved_on=row["resolved_on"],
             provisions=references.get(row["id"], ""),
+            resolution=row["resolution"],
         )
 
-    # --- Every row, for the spreadsheet exports -----------------------------------------
+    # --- Every row, for the spreadsheet exports (tracker/reports/tables.py) --------------
 
-    def milestone_rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
-        """One row per milestone, its provision's figures first (milestone_headers())."""
-        columns = {row.id: row.columns() for row in self.provisions}
-        for provision_id, milestone in self.milestone_parts(chunk_size):
-            yield (*columns[provision_id], *milestone)
+    def milestone_records(self, chunk_size: int = 2000) -> Iterator[MilestoneRecord]:
+        """One record per milestone, in report order, with its provision's figures.
 
-    def milestone_sheet_rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
-        """milestone_sheet_headers(): the provision's reference, then the milestone's columns."""
-        references = {row.id: row.reference for row in self.provisions}
-        for provision_id, milestone in self.milestone_parts(chunk_size):
-            yield (references[provision_id], *milestone)
-
-    def milestone_parts(self, chunk_size: int = 2000) -> Iterator[tuple[int, tuple]]:
-        """(provision id, the milestone's own columns) per milestone, in report order.
-
-        The CSV formats each provision's columns once and reuses them for all its
-        milestones; at tens of thousands of rows the per-row work is what takes the time,
-        so the database picks the language of each text and this loop does only lookups.
+        At tens of thousands of rows the per-row work is what takes the time: the database
+        picks the language of each text, and this loop does only lookups.
         """
         rows = (
             self._milestones.annotate(latest_note=Subquery(self._latest_note()))
@@ -803,9 +669,9 @@ class ComplianceReport:
             .values_list(
                 "provision_id",
                 "id",
-                in_language("title"),
+                localized_sql("title"),
                 "responsible_party",
-                in_language("lead_organisation__name"),
+                localized_sql("lead_organisation__name"),
                 "due_date",
                 "status",
                 "percent_complete",
@@ -814,11 +680,11 @@ class ComplianceReport:
                 "latest_note",
             )
         )
-        labels, day = self.labels, self.day
-        party_label, status_label, schedule_label = labels.party, labels.status, labels.schedule
-        yes, no = labels.yes, labels.no
-        soon = day + datetime.timedelta(days=DUE_SOON_DAYS)
-        zone = timezone.get_current_timezone()
+        provisions = {row.id: row for row in self.provisions}
+        parties, statuses = self.labels_of(ResponsibleParty), self.labels_of(Status)
+        schedules = self.labels_of(Schedule)
+        yes, no = self._yes_no
+        day, zone = self.day, timezone.get_current_timezone()
         for (
             provision_id,
             milestone_id,
@@ -832,62 +698,37 @@ class ComplianceReport:
             verified_at,
             note,
         ) in rows.iterator(chunk_size=chunk_size):
-            yield (
-                provision_id,
-                (
-                    milestone_id,
-                    title,
-                    party_label.get(party, party),
-                    organisation,
-                    due_date,
-                    status_label.get(status, status),
-                    percent,
-                    completed_on,
-                    schedule_label[schedule(status, due_date, completed_on, day, soon)],
-                    yes if verified_at else no,
-                    verified_at.astimezone(zone).date() if verified_at else None,
-                    note or "",
-                ),
+            yield MilestoneRecord(
+                provisions[provision_id],
+                milestone_id,
+                title,
+                parties.get(party, party),
+                organisation,
+                due_date,
+                statuses.get(status, status),
+                percent,
+                completed_on,
+                schedules[schedule_on(day, status, due_date, completed_on)],
+                yes if verified_at else no,
+                verified_at.astimezone(zone).date() if verified_at else None,
+                note or "",
             )
 
     def _latest_note(self) -> QuerySet:
         """The note of a milestone's latest progress entry up to the report's moment.
 
         A correlated subquery of the milestone query: with the log's index on (milestone,
-        -created_at, -id) it is one index probe per milestone. Reading the notes apart
-        instead (a window function over the chunk's milestones, or their latest ids) was
-        measured slower at 20,000 milestones, each chunk query costing more than the probes
-        it saves. The id breaks ties between entries of the same instant.
+        -created_at, -id) it is one index probe per milestone (docs/performance.md has the
+        alternatives measured). The id breaks ties between entries of the same instant.
         """
         notes = ProgressUpdate.objects.filter(milestone_id=OuterRef("id"))
         if self.historical:
             notes = notes.filter(created_at__lt=end_of_day(self.day))
         return notes.order_by("-created_at", "-id").values("note")[:1]
 
-    def summary_rows(self) -> Iterator[tuple]:
-        for row in self.provisions:
-            yield (
-                row.reference,
-                row.title,
-                row.category_label,
-                row.party_label,
-                row.level,
-                row.level_label,
-                row.percent,
-                row.total,
-                row.completed,
-                row.verified,
-                row.overdue,
-                row.latest_result_label,
-                row.latest_checked_on,
-                row.open_actions,
-                row.open_disputes,
-            )
-
-    def check_rows(self, chunk_size: int = 2000) -> Iterator[tuple]:
-        """One row per corrective action, the check's columns first; a check without any
-        action has one row with the action columns empty (check_headers())."""
-        labels = self.labels
+    def check_records(self, chunk_size: int = 2000) -> Iterator[CheckRecord]:
+        """One record per corrective action, the check's columns first; a check without any
+        action has one record, its action NO_ACTION."""
         actions: dict[int, list[ActionRow]] = defaultdict(list)
         for action in (
             self.sources.actions.filter(check_record_id__in=self._checks.values("id"))
@@ -902,10 +743,8 @@ class ComplianceReport:
                 "id",
                 "checked_on",
                 "provision__reference",
-                "milestone__title",
-                "milestone__title_uk",
-                "criterion",
-                "criterion_uk",
+                localized_sql("milestone__title"),
+                localized_sql("criterion"),
                 "result",
                 "severity",
                 "finding",
@@ -915,14 +754,13 @@ class ComplianceReport:
             )
             .iterator(chunk_size=chunk_size)
         )
+        results, severities = self.labels_of(Result), self.labels_of(Severity)
         for (
             check_id,
             checked_on,
             reference,
             milestone,
-            milestone_uk,
             criterion,
-            criterion_uk,
             result,
             severity,
             finding,
@@ -934,52 +772,32 @@ class ComplianceReport:
                 check_id,
                 checked_on,
                 reference,
-                pick(milestone, milestone_uk),
-                pick(criterion, criterion_uk),
-                labels.result.get(result, result),
-                labels.severity.get(severity, ""),
+                milestone,
+                criterion,
+                results.get(result, result),
+                severities.get(severity, ""),
                 finding,
                 person(first, last, username),
             )
-            for action in actions.get(check_id) or [None]:
-                if action is None:
-                    yield (*check, "", "", None, "")
-                else:
-                    yield (
-                        *check,
-                        action.description,
-                        action.owner_label,
-                        action.due_date,
-                        action.state_label,
-                    )
+            for action in actions.get(check_id) or [NO_ACTION]:
+                yield CheckRecord(*check, action)
 
-    def dispute_rows(self) -> Iterator[tuple]:
+    def dispute_records(self) -> Iterator[DisputeRow]:
         disputes = self._disputes
         references = self._dispute_references(disputes)
-        labels = self.labels
-        rows = disputes.order_by("-raised_on", "-id").values(
-            "id",
-            "title",
-            "raised_by_party",
-            "responding_party",
-            "raised_on",
-            "response_due",
-            "status",
-            "resolved_on",
-            "resolution",
-        )
+        rows = disputes.order_by("-raised_on", "-id").values(*DISPUTE_FIELDS)
         for row in rows.iterator(chunk_size=2000):
-            dispute = self._dispute_row(row, references)
-            yield (
-                dispute.id,
-                dispute.title,
-                dispute.provisions,
-                dispute.raised_by_label,
-                dispute.responding_label,
-                dispute.raised_on,
-                dispute.response_due,
-                labels.yes if dispute.response_overdue else labels.no,
-                dispute.status_label,
-                dispute.resolved_on,
-                row["resolution"],
-            )
+            yield self._dispute_row(row, references)
+
+
+DISPUTE_FIELDS = (
+    "id",
+    "title",
+    "raised_by_party",
+    "responding_party",
+    "raised_on",
+    "response_due",
+    "status",
+    "resolved_on",
+    "resolution",
+)

@@ -60,16 +60,6 @@ STATUS_TONES = {
 }
 
 
-def level_of(percent: float) -> int:
-    """milestones.queries.implementation_level for figures summed here: 0 nothing started,
-    3 all done, 2 half way or more, 1 anything less. A test holds the two equal."""
-    if percent <= 0:
-        return 0
-    if percent >= 100:
-        return 3
-    return 2 if percent >= 50 else 1
-
-
 @dataclass
 class Group:
     """Milestone figures of one provision, party or category, or of everything."""
@@ -108,7 +98,7 @@ class Group:
 
     @property
     def level(self) -> int:
-        return level_of(self.percent)
+        return ImplementationLevel.of(self.percent)
 
 
 @dataclass

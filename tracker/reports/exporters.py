@@ -1,44 +1,41 @@
-"""The report's downloads: CSV (streamed), XLSX (openpyxl write-only) and PDF (WeasyPrint).
+"""The report's downloads: CSV (streamed), XLSX (XlsxWriter) and PDF (WeasyPrint).
 
-All three render the same ComplianceReport as the HTML preview. Text that a spreadsheet
-could read as a formula is neutralised in the CSV and the XLSX; numbers and dates stay
-numbers and dates.
+All three render the same ComplianceReport as the HTML preview; the CSV and the XLSX write
+the tables of tracker/reports/tables.py. Text that a spreadsheet could read as a formula is
+neutralised in both (neutralise()); numbers and dates stay numbers and dates.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
-import io
-import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from itertools import batched
+from typing import IO, Any
 
+import xlsxwriter
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter.worksheet import Worksheet
 
-from tracker.reports.builder import (
-    ComplianceReport,
-    check_headers,
-    dispute_headers,
-    milestone_headers,
-    milestone_sheet_headers,
-    summary_headers,
+from tracker.reports.builder import ComplianceReport
+from tracker.reports.tables import (
+    CHECKS_SHEET,
+    CSV_MILESTONE,
+    CSV_PROVISION_FIGURES,
+    DISPUTES_SHEET,
+    MILESTONES_SHEET,
+    SUMMARY_SHEET,
+    Table,
 )
-from tracker.reports.xlsx import PlainRowsSheet, add_sheet
 
 # A cell that starts with one of these is a formula (or the start of one) to Excel,
 # LibreOffice and Google Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
+# The CSV goes out in chunks of this many rows rather than one write per row.
 CSV_ROWS_PER_CHUNK = 500
 
 CONTENT_TYPES = {
@@ -52,10 +49,17 @@ def neutralise(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe.
 
     Only text: -3 is a number and stays one; "-3" typed in a note is text and is quoted.
+    Every text cell of the CSV and the XLSX goes through here.
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def neutralised(values: Iterable[Any]) -> list[Any]:
+    """A row of cells through neutralise(); numbers, dates and None, half of a milestone's
+    row, skip the call."""
+    return [neutralise(value) if type(value) is str else value for value in values]
 
 
 def filename(report: ComplianceReport, extension: str) -> str:
@@ -72,90 +76,39 @@ def attachment(response: HttpResponse, name: str) -> HttpResponse:
 # --- CSV --------------------------------------------------------------------------------
 
 
-def _csv_cell(value: Any) -> Any:
-    """A cell of the header block or of a provision's columns, as csv.writer takes it."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return neutralise(value)
+class Echo:
+    """The one method of a file csv.writer needs, handing back what it is given: each
+    writerow() then returns its line (Django's recipe for streaming large CSV files)."""
 
-
-def _csv_text(rows: Iterable[Iterable[Any]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
-
-
-# csv.writer (excel dialect, minimal quoting) quotes a field holding one of these.
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
-
-
-def csv_field(value: str | None) -> str:
-    """Text as csv.writer writes it in a row of several fields, neutralised.
-
-    The milestone rows are joined here rather than by csv.writer: at 20,000 rows its
-    per-row call and the per-cell conversions cost more than the rest of the formatting.
-    tests/reports/test_csv_field.py holds this to csv.writer's output."""
-    if not value:
-        return ""
-    if value[0] in _FORMULA_STARTS:
-        value = "'" + value
-    if _NEEDS_QUOTES.search(value) is None:
+    def write(self, value: str) -> str:
         return value
-    return '"' + value.replace('"', '""') + '"'
 
 
-class _FieldCache(dict[str, str]):
-    """csv_field() of texts that repeat on many rows (labels, organisations), computed once."""
-
-    def __missing__(self, value: str) -> str:
-        field = self[value] = csv_field(value)
-        return field
+def csv_line_writer(end: str = "\r\n") -> Callable[[Iterable[Any]], str]:
+    """A function that returns a row of values as CSV text ending in `end`, every cell
+    neutralised. csv.writer writes None as an empty field and a date in ISO 8601."""
+    writerow = csv.writer(Echo(), lineterminator=end).writerow
+    return lambda values: writerow(neutralised(values))
 
 
 def csv_lines(report: ComplianceReport) -> Iterator[str]:
-    """The header block, a blank line, then one row per milestone with its provision's
-    columns. The byte order mark lets Excel read the file as UTF-8 (Ukrainian text)."""
-    head = [[_csv_cell(key), _csv_cell(value)] for key, value in report.header()]
-    head += [[], [_csv_cell(title) for title in milestone_headers()]]
+    """The header block, a blank line, then one row per milestone: its provision's figures,
+    then its own columns. The byte order mark lets Excel read the file as UTF-8 (Ukrainian
+    text)."""
+    line = csv_line_writer()
+    headings = CSV_PROVISION_FIGURES.headings() + CSV_MILESTONE.headings()
     # The header goes out before any milestone is read: the first byte leaves at once.
-    yield "\ufeff" + _csv_text(head)
-    # A provision's columns are the same on each of its rows: written once, then reused.
-    prefixes = {
-        row.id: _csv_text([[_csv_cell(value) for value in row.columns()]])[:-2] + ","
-        for row in report.provisions
+    yield "\ufeff" + "".join(map(line, [*report.header(), (), headings]))
+    # A provision's figures are the same on each of its rows: written once, then repeated,
+    # each followed by the comma that separates them from the milestone's columns.
+    leading = csv_line_writer(end="")
+    figures = {
+        provision.id: leading(CSV_PROVISION_FIGURES.values(provision)) + ","
+        for provision in report.provisions
     }
-    repeated = _FieldCache()
-    chunk: list[str] = []
-    # Each milestone's own columns (builder.milestone_column_headers()), formatted here by
-    # position: numbers as they are, dates in ISO 8601, text through csv_field().
-    for provision_id, (
-        milestone_id,
-        title,
-        party,
-        organisation,
-        due_date,
-        status,
-        percent,
-        completed_on,
-        schedule,
-        verified,
-        verified_on,
-        note,
-    ) in report.milestone_parts():
-        chunk.append(
-            f"{prefixes[provision_id]}{milestone_id},{csv_field(title)},{repeated[party]},"
-            f"{repeated[organisation]},{due_date.isoformat()},{repeated[status]},{percent},"
-            f"{completed_on.isoformat() if completed_on else ''},{repeated[schedule]},"
-            f"{repeated[verified]},{verified_on.isoformat() if verified_on else ''},"
-            f"{csv_field(note)}\r\n"
-        )
-        if len(chunk) >= CSV_ROWS_PER_CHUNK:
-            yield "".join(chunk)
-            chunk = []
-    if chunk:
-        yield "".join(chunk)
+    milestone = CSV_MILESTONE.values
+    for records in batched(report.milestone_records(), CSV_ROWS_PER_CHUNK):
+        yield "".join(figures[record.provision.id] + line(milestone(record)) for record in records)
 
 
 def _in_language(language: str, lines: Iterable[str]) -> Iterator[str]:
@@ -174,108 +127,75 @@ def csv_response(report: ComplianceReport) -> StreamingHttpResponse:
 
 # --- XLSX -------------------------------------------------------------------------------
 
-
-def _xlsx_cell(value: Any) -> Any:
-    if type(value) is str:
-        if not value:
-            return None  # openpyxl skips an empty cell; an empty string it would write out
-        # Control characters other than tab and newlines are not allowed in the file format;
-        # they are all non-printable, so printable text (nearly all) skips the regex.
-        if not value.isprintable():
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        return "'" + value if value[:1] in _FORMULA_STARTS else value  # neutralise()
-    return value
-
-
-def _sheet(
-    workbook: Workbook,
-    title: str,
-    headers: list[str],
-    rows: Iterable[tuple],
-    widths: dict[int, int],
-) -> PlainRowsSheet:
-    sheet = add_sheet(workbook, title)
-    # Write-only sheets take layout before the first row.
-    sheet.freeze_panes = "A2"
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    bold = Font(bold=True)
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=_xlsx_cell(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    append, cell_value = sheet.append, _xlsx_cell
-    for row in rows:
-        # Only text needs a look: numbers, dates and None go as they are.
-        append([cell_value(value) if type(value) is str else value for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
-    return sheet
+# constant_memory: each row goes to a temporary file as soon as the next one starts, so
+# memory stays flat whatever the number of rows (rows must come in order, which they do).
+# Text stays text: no formulas, links or numbers read into a string.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_date_format": "yyyy-mm-dd",
+}
 
 
-def xlsx_bytes(report: ComplianceReport) -> bytes:
-    """Sheets Summary, Milestones, Checks and Disputes; each with its header row frozen and
-    an auto-filter over its table. The report's header block follows the Summary table.
+def write_sheet(
+    workbook: xlsxwriter.Workbook, title: str, table: Table, records: Iterable[Any]
+) -> tuple[Worksheet, int]:
+    """A sheet of the table: bold headings on a frozen first row, an auto-filter over the
+    rows. Returns the sheet and the index of its last row, for what follows the table."""
+    sheet = workbook.add_worksheet(title)
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(table.columns):
+        if column.width:
+            sheet.set_column(index, index, column.width)
+    sheet.write_row(0, 0, neutralised(table.headings()), workbook.add_format({"bold": True}))
+    last = 0
+    for last, values in enumerate(table.rows(records), start=1):
+        sheet.write_row(last, 0, neutralised(values))
+    sheet.autofilter(0, 0, last, len(table.columns) - 1)
+    return sheet, last
+
+
+def write_xlsx(report: ComplianceReport, output: str | IO[bytes]) -> None:
+    """Sheets Summary, Milestones, Checks and Disputes; the report's header block follows
+    the Summary table, after its totals.
 
     Unlike the CSV, which repeats a provision's figures on each of its milestone rows so
     that one file stands alone, the Milestones sheet names the provision by reference and
     the Summary sheet holds its figures once."""
-    workbook = Workbook(write_only=True)
     title = _("Compliance report")
-    workbook.properties.title = (
-        f"{title} — {report.agreement.display_title}" if report.agreement else title
-    )
-    workbook.properties.creator = report.generated_by
-    workbook.properties.created = report.generated_at.replace(tzinfo=None)
-
-    summary = _sheet(
-        workbook,
-        _("Summary"),
-        summary_headers(),
-        report.summary_rows(),
-        {1: 12, 2: 48, 3: 28, 4: 18},
-    )
-    summary.append([])
-    summary.append([_xlsx_cell(_("Total")), "", "", "", "", "", *_totals(report)])
-    summary.append([])
-    for label, value in report.header():
-        summary.append([_xlsx_cell(label), _xlsx_cell(value)])
-
-    _sheet(
-        workbook,
-        _("Milestones"),
-        milestone_sheet_headers(),
-        report.milestone_sheet_rows(),
-        {3: 48, 5: 32, 13: 60},
-    )
-    _sheet(workbook, _("Checks"), check_headers(), report.check_rows(), {5: 40, 8: 48, 10: 48})
-    _sheet(workbook, _("Disputes"), dispute_headers(), report.dispute_rows(), {2: 48, 11: 48})
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    if report.agreement:
+        title = f"{title} — {report.agreement.display_title}"
+    # Closing the workbook (at the end of the block) writes the file and removes the
+    # temporary files of its sheets.
+    with xlsxwriter.Workbook(output, XLSX_OPTIONS) as workbook:
+        workbook.set_properties(
+            {"title": title, "author": report.generated_by, "created": report.generated_at}
+        )
+        summary, last = write_sheet(workbook, _("Summary"), SUMMARY_SHEET, report.provisions)
+        # The totals stand under the figures of the same name; the other cells stay empty.
+        totals = [getattr(report.totals, column.value, None) for column in SUMMARY_SHEET.columns]
+        summary.write_row(last + 2, 0, neutralised([_("Total"), *totals[1:]]))
+        for row, pair in enumerate(report.header(), start=last + 4):
+            summary.write_row(row, 0, neutralised(pair))
+        write_sheet(workbook, _("Milestones"), MILESTONES_SHEET, report.milestone_records())
+        write_sheet(workbook, _("Checks"), CHECKS_SHEET, report.check_records())
+        write_sheet(workbook, _("Disputes"), DISPUTES_SHEET, report.dispute_records())
 
 
-def _totals(report: ComplianceReport) -> list[Any]:
-    totals = report.totals
-    return [
-        totals.percent,
-        totals.total,
-        totals.completed,
-        totals.verified,
-        totals.overdue,
-        "",
-        None,
-        totals.open_actions,
-        totals.open_disputes,
-    ]
-
-
-def xlsx_response(report: ComplianceReport) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(report), content_type=CONTENT_TYPES["xlsx"])
+def xlsx_response(report: ComplianceReport) -> FileResponse:
+    """The workbook is assembled in a temporary file and sent from there in blocks, so the
+    file is never held in memory whole; the file goes when the response is closed."""
+    # Not a with block: FileResponse closes the file once the last block is sent.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        write_xlsx(report, output)
+        output.seek(0)
+    except BaseException:
+        output.close()
+        raise
+    response = FileResponse(output, content_type=CONTENT_TYPES["xlsx"])
     return attachment(response, filename(report, "xlsx"))
 
 
