@@ -18,13 +18,19 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
 from tracker.core.filters import ALL, ListFilterSet, contains_text
 from tracker.core.forms import DateInput
-from tracker.core.models import Category, Mineral, Organisation, Provision, ResponsibleParty
+from tracker.core.models import (
+    Category,
+    Mineral,
+    Organisation,
+    Provision,
+    ResponsibleParty,
+    localized_sql,
+)
 from tracker.core.sorting import SortFilter, shown_text
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
 
@@ -71,27 +77,24 @@ def reference_choices() -> dict[str, list[tuple[int, str]]]:
     extra query to validate a chosen value), so the list keeps a fixed, small query count.
     Labels are built here in the active language.
     """
-    columns = ("source", "pk", "sort", "code", "label", "label_uk")
+    columns = ("source", "pk", "sort", "code", "label")
     provisions = Provision.objects.annotate(
         source=_text("provision"),
         sort=F("agreement_id"),
         code=F("reference"),
-        label=F("title"),
-        label_uk=F("title_uk"),
+        label=localized_sql("title"),
     ).values_list(*columns)
     minerals = Mineral.objects.annotate(
         source=_text("mineral"),
         sort=_number(),
         code=_text(),
-        label=F("name"),
-        label_uk=F("name_uk"),
+        label=localized_sql("name"),
     ).values_list(*columns)
     organisations = Organisation.objects.annotate(
         source=_text("organisation"),
         sort=_number(),
         code=_text(),
-        label=F("name"),
-        label_uk=F("name_uk"),
+        label=localized_sql("name"),
     ).values_list(*columns)
     # No ORDER BY anywhere (the union would inherit Provision's default): sorted below.
     rows = (
@@ -99,14 +102,12 @@ def reference_choices() -> dict[str, list[tuple[int, str]]]:
         .union(minerals.order_by(), organisations.order_by(), all=True)
         .order_by()
     )
-    ukrainian = (get_language() or "en").startswith("uk")
     choices: dict[str, list[tuple[tuple, int, str]]] = {
         "provision": [],
         "mineral": [],
         "organisation": [],
     }
-    for kind, pk, sort, code, label, label_uk in rows:
-        shown = (label_uk or label) if ukrainian else (label or label_uk)
+    for kind, pk, sort, code, shown in rows:
         text = f"{code} {shown}" if code else shown
         choices[kind].append(((sort, code, shown.casefold()), pk, text))
     return {
@@ -116,14 +117,12 @@ def reference_choices() -> dict[str, list[tuple[int, str]]]:
 
 
 def provision_choices() -> list[tuple[int, str]]:
-    ukrainian = (get_language() or "en").startswith("uk")
-    rows = Provision.objects.order_by("agreement_id", "reference").values_list(
-        "pk", "reference", "title", "title_uk"
+    rows = (
+        Provision.objects.order_by("agreement_id", "reference")
+        .annotate(shown=localized_sql("title"))
+        .values_list("pk", "reference", "shown")
     )
-    return [
-        (pk, f"{reference} {(title_uk or title) if ukrainian else (title or title_uk)}")
-        for pk, reference, title, title_uk in rows
-    ]
+    return [(pk, f"{reference} {shown}") for pk, reference, shown in rows]
 
 
 # The status column sorts in workflow order, not by the codes' alphabet.

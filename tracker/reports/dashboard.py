@@ -288,7 +288,7 @@ def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
 
 def dashboard_figures(today: datetime.date | None = None) -> DashboardFigures:
     today = today or timezone.localdate()
-    level_labels = {level: str(label) for level, label in ImplementationLevel.choices}
+    level_labels = labels(ImplementationLevel.choices)
     provisions = list(
         Provision.objects.order_by("agreement", "reference").only(
             "id", "agreement_id", "reference", "title", "title_uk", "category"
