@@ -7,8 +7,9 @@
   "<name>_deploy" and dropped at the end; the role needs CREATEDB), SECRET_KEY (random) and
   TRACKER_VAR_DIR (a temporary folder). Everything else, DEBUG=0 and the proxy settings
   included, is the file's.
-- As docs/deployment.md says: `manage.py check --deploy --fail-level WARNING`, `migrate`,
-  `collectstatic`, and one user with a role.
+- As docs/deployment.md says, through deploy/manage (which reads the environment file with
+  the shell): `check --deploy --fail-level WARNING`, `migrate`, `collectstatic`, and one user
+  with a role.
 - gunicorn: the ExecStart line of deploy/tracker-web.service, with /srv/tracker replaced by
   this checkout, plus `--bind` on a free loopback port (the config file stays the unit's).
 - First straight to gunicorn, with the headers nginx would set (Host, X-Forwarded-Proto:
@@ -28,6 +29,7 @@ Exit status 0 when all of it holds; 1 with what failed. gunicorn and nginx are a
 from __future__ import annotations
 
 import argparse
+import getpass
 import http.client
 import os
 import re
@@ -46,7 +48,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 USERNAME = "deploy-check"
 PASSWORD = "deploy-check-" + secrets.token_urlsafe(12)
 
@@ -297,18 +298,25 @@ def main() -> int:
     parts = urlsplit(base_url)
     name = parts.path.lstrip("/") + "_deploy"
     database_url = urlunsplit(parts._replace(path="/" + name))
-    env_file = environment_file(DEPLOY / "tracker.env.example")
-    host = env_file["ALLOWED_HOSTS"].split(",")[0]
     work = Path(tempfile.mkdtemp(prefix="deploy-check-"))
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(work),
-        "LANG": "C.UTF-8",
-        **env_file,
+    # The example file with the three values replaced (later lines win, for systemd and sh).
+    overrides = {
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "TRACKER_VAR_DIR": str(work / "var"),
     }
+    env_path = work / "tracker.env"
+    env_path.write_text(
+        (DEPLOY / "tracker.env.example").read_text()
+        + "".join(f"{key}={value}\n" for key, value in overrides.items())
+    )
+    env_file = environment_file(env_path)
+    host = env_file["ALLOWED_HOSTS"].split(",")[0]
+    base_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work)}
+    # manage.py through deploy/manage, as docs/deployment.md runs it; gunicorn with the file as
+    # systemd's EnvironmentFile= gives it.
+    manage_env = {**base_env, "TRACKER_ENV_FILE": str(env_path), "TRACKER_USER": getpass.getuser()}
+    env = {**base_env, **env_file}
     postgres(base_url, f'DROP DATABASE IF EXISTS "{name}"')
     postgres(base_url, f'CREATE DATABASE "{name}"')
     server = nginx = None
@@ -316,8 +324,8 @@ def main() -> int:
     try:
 
         def manage(*args: str) -> None:
-            log("manage.py " + " ".join(args[:2] if args[0] == "shell" else args))
-            subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+            log("deploy/manage " + " ".join(args[:2] if args[0] == "shell" else args))
+            subprocess.run([DEPLOY / "manage", *args], env=manage_env, check=True)  # noqa: S603
 
         manage("check", "--deploy", "--fail-level", "WARNING")
         manage("migrate", "--noinput", "-v0")
