@@ -4,9 +4,10 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PRODUCTION_STAMP := $(VENV)/.installed-production
 
 .PHONY: run test lint format setup setup-production demo bench lock clean messages \
-	packages-run packages-test
+	packages-run packages-test packages-deploy
 # The system-package checks must run before anything else, even under `make -j`.
 .NOTPARALLEL:
 
@@ -17,6 +18,8 @@ packages-run:
 	@scripts/system-packages run
 packages-test:
 	@scripts/system-packages test
+packages-deploy:
+	@scripts/system-packages deploy
 
 # The locks list every package with its hashes, dependencies included, so pip installs exactly
 # that list (--no-deps): nothing unpinned can slip in, and `pip check` then proves the list
@@ -40,9 +43,11 @@ $(STAMP): requirements-dev.lock
 setup: $(STAMP)
 
 # A virtualenv with the runtime dependencies only (no pytest, Playwright, ruff): for servers.
-setup-production:
-	@scripts/system-packages deploy
+$(PRODUCTION_STAMP): requirements.lock
 	$(call install_lock,requirements.lock)
+	@touch $(PRODUCTION_STAMP)
+
+setup-production: packages-deploy $(PRODUCTION_STAMP)
 
 # One random password for all demo accounts, kept so every `make run` prints the same
 # working log-ins (load_demo resets the demo accounts to it).
