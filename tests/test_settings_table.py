@@ -40,21 +40,26 @@ CONTEXT = {
 NOT_DOCUMENTED = {"TRACKER_TESTING"}
 
 # Imports the settings module alone (no django.setup(): only the values are wanted) with
-# os.environ replaced by a copy that records which variables were asked for, then prints the
+# os.environ replaced by a copy that records which variables the settings asked for, then prints the
 # settings named on the command line (a dotted path into dicts) and the variables read.
 PROBE = """
-import json, os, sys
+import inspect, json, os, sys
 
 class Recorder(dict):
+    # Only what tracker/settings.py itself asks for: the modules it imports read variables
+    # of their own (Python's subprocess, for one).
     read = set()
+    def note(self, key):
+        if inspect.currentframe().f_back.f_back.f_code.co_filename.endswith("settings.py"):
+            self.read.add(key)
     def get(self, key, default=None):
-        self.read.add(key)
+        self.note(key)
         return super().get(key, default)
     def __getitem__(self, key):
-        self.read.add(key)
+        self.note(key)
         return super().__getitem__(key)
     def __contains__(self, key):
-        self.read.add(key)
+        self.note(key)
         return super().__contains__(key)
 
 os.environ = Recorder(os.environ)
