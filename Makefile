@@ -4,20 +4,50 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PRODUCTION_STAMP := $(VENV)/.installed-production
 
-.PHONY: run test lint format setup demo bench lock clean messages
+.PHONY: run test lint format setup setup-production demo bench lock clean messages \
+	packages-run packages-test packages-deploy
+# The system-package checks must run before anything else, even under `make -j`.
+.NOTPARALLEL:
 
-# The lock lists every package with its hash, dependencies included, so pip installs exactly
-# that list (--no-deps): nothing unpinned can slip in, and the install needs no resolver.
-$(STAMP): requirements.lock
-	@set -e; py=$$(scripts/find-python); \
-	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi; \
-	echo "Installing the locked dependencies into $(VENV)"; \
+# scripts/system-packages checks for the system packages each target needs (a Python with
+# venv; Pango, HarfBuzz and Cyrillic fonts; for the tests also Chromium and gettext). As root
+# on Debian it installs what is missing; otherwise it stops with the exact command to run.
+packages-run:
+	@scripts/system-packages run
+packages-test:
+	@scripts/system-packages test
+packages-deploy:
+	@scripts/system-packages deploy
+
+# The locks list every package with its hashes, dependencies included, so pip installs exactly
+# that list (--no-deps): nothing unpinned can slip in, and `pip check` then proves the list
+# complete for this Python. A changed lock rebuilds the virtualenv from nothing, so a package
+# dropped from the lock does not linger. requirements-dev.lock = requirements.lock + the dev
+# extra; production installs requirements.lock alone (`make setup-production`).
+define install_lock
+	@set -e; scripts/system-packages setup; py=$$(scripts/find-python); \
+	if [ -e $(VENV) ]; then echo "Rebuilding $(VENV) from $(1)"; rm -rf $(VENV); fi; \
+	echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); \
+	echo "Installing the locked dependencies ($(1)) into $(VENV)"; \
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
-	  -r requirements.lock 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); \
-	touch $(STAMP)
+	  -r $(1) 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); \
+	$(PY) -m pip check --disable-pip-version-check
+endef
+
+$(STAMP): requirements-dev.lock
+	$(call install_lock,requirements-dev.lock)
+	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# A virtualenv with the runtime dependencies only (no pytest, Playwright, ruff): for servers.
+$(PRODUCTION_STAMP): requirements.lock
+	$(call install_lock,requirements.lock)
+	@touch $(PRODUCTION_STAMP)
+
+setup-production: packages-deploy $(PRODUCTION_STAMP)
 
 # One random password for all demo accounts, kept so every `make run` prints the same
 # working log-ins (load_demo resets the demo accounts to it).
@@ -29,7 +59,7 @@ var/demo-password: | $(STAMP)
 var/staticfiles:
 	@mkdir -p $@
 
-demo: $(STAMP) var/demo-password var/staticfiles
+demo: packages-run $(STAMP) var/demo-password var/staticfiles
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	@DEBUG=1 DEMO_PASSWORD="$$(cat var/demo-password)" $(PY) manage.py load_demo
 
@@ -39,7 +69,7 @@ run: demo
 
 PYTEST_ARGS ?= -n auto
 
-test: $(STAMP) var/staticfiles
+test: packages-test $(STAMP) var/staticfiles
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here." >&2; exit 1; fi; \
 	exit $$rc
@@ -56,9 +86,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	DEBUG=1 $(PY) manage.py benchmark $(BENCH_ARGS)
 
-# Re-pin the dependencies after editing pyproject.toml.
+# Re-pin both locks after editing pyproject.toml (UPGRADE=1: newest allowed releases).
 lock: $(STAMP)
-	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras -o requirements.lock pyproject.toml
+	@UPGRADE=$(UPGRADE) scripts/lock
 
 # Refresh the Ukrainian catalogue after adding strings (needs GNU gettext), then compile it.
 messages: $(STAMP)

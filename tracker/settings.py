@@ -159,11 +159,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock a username+IP pair out after 5 failures within 15 minutes; the lock lasts 15 minutes
-# from the last failure, or until staff delete the access attempt in the admin. Unknown
-# usernames are counted too, so probing for names locks out like guessing passwords.
+# Lock a username+IP pair out after 5 failures (AXES_FAILURE_LIMIT); the lock lasts 15 minutes
+# (AXES_COOLOFF_MINUTES) from the last failure, or until staff delete the access attempt in
+# the admin. Unknown usernames are counted too, so probing for names locks out like guessing
+# passwords.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -254,6 +255,14 @@ if os.environ.get("EVIDENCE_S3_BUCKET"):
             "file_overwrite": False,
         },
     }
+    # Unset, boto3 looks further: its config files, an instance role.
+    for _option, _variable in (
+        ("region_name", "AWS_S3_REGION_NAME"),
+        ("access_key", "AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+    ):
+        if os.environ.get(_variable):
+            _evidence_storage["OPTIONS"][_option] = os.environ[_variable]
 STORAGES = {
     "default": _evidence_storage,
     "staticfiles": {

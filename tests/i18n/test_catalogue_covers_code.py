@@ -2,7 +2,8 @@
 
 makemessages extracts the strings from a copy of the sources into a temporary folder (the
 working tree is never touched), and the result is compared with the committed .po. It needs
-GNU gettext's xgettext, which the development machine has and a user's machine may not.
+GNU gettext's xgettext: `make test` installs it (or names the command that does) before any
+test runs, so a missing xgettext here is a failure, never a skip.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def copy_sources(target: Path) -> None:
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> polib.POFile:
     if shutil.which("xgettext") is None:
-        pytest.skip("GNU gettext (xgettext) is not installed: makemessages cannot extract.")
+        pytest.fail(
+            "GNU gettext (xgettext) is not installed, so makemessages cannot extract: "
+            "`apt-get install gettext`, or run the suite through `make test`."
+        )
     sources = tmp_path_factory.mktemp("sources")
     output = tmp_path_factory.mktemp("locale")
     copy_sources(sources)

@@ -19,7 +19,7 @@ PRINT_STORAGE = (
 
 
 def storage_settings(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("EVIDENCE_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EVIDENCE_", "AWS_"))}
     clean.update(DJANGO_SETTINGS_MODULE="tracker.settings", DEBUG="1", **env)
     result = subprocess.run(  # noqa: S603 (this interpreter, a fixed snippet)
         [sys.executable, "-c", PRINT_STORAGE],
@@ -60,3 +60,15 @@ def test_evidence_goes_to_a_private_s3_bucket_when_one_is_set():
 def test_the_s3_endpoint_defaults_to_aws():
     storage = storage_settings(EVIDENCE_S3_BUCKET="tracker-evidence")
     assert storage["OPTIONS"]["endpoint_url"] is None
+
+
+def test_the_bucket_region_and_credentials_come_from_the_aws_variables():
+    storage = storage_settings(
+        EVIDENCE_S3_BUCKET="tracker-evidence",
+        AWS_S3_REGION_NAME="eu-central-1",
+        AWS_ACCESS_KEY_ID="AKIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY="example-secret",
+    )
+    options = storage["OPTIONS"]
+    assert options["region_name"] == "eu-central-1"
+    assert (options["access_key"], options["secret_key"]) == ("AKIAEXAMPLE", "example-secret")
