@@ -117,7 +117,11 @@ def html_of(message: EmailMessage) -> str:
 
 
 def run_worker() -> None:
-    """The real worker command, in this process, until no task is due."""
+    """The real worker command, in this process, until no task is due.
+
+    Only in a test with ``django_db(transaction=True)``: the worker closes and reopens the
+    database connection between tasks, which the transaction around an ordinary test forbids.
+    """
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
