@@ -11,8 +11,8 @@ permission predicate takes after the user. The matrix test and the CSRF test sha
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
