@@ -146,7 +146,5 @@ def test_demo_accounts_log_in(debug, client):
 def test_demo_accounts_have_an_example_org_address(debug):
     User.objects.create(username="chair-us", role=Role.CO_CHAIR, party="US")  # made earlier
     load_demo(password=DEMO_PASSWORD)
-    addresses = dict(
-        User.objects.filter(username__in=EXPECTED).values_list("username", "email")
-    )
+    addresses = dict(User.objects.filter(username__in=EXPECTED).values_list("username", "email"))
     assert addresses == {username: f"{username}@example.org" for username in EXPECTED}

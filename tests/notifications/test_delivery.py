@@ -80,8 +80,11 @@ def test_a_ukrainian_reader_gets_the_email_in_ukrainian(smtp_server, milestone_u
     complete(milestone_ua, member_ua)
     run_worker()
 
-    text = text_of(smtp_server.messages[0])
-    assert "Оприлюднити" in text or "очікує" in text
+    message = smtp_server.messages[0]
+    text = text_of(message)
+    assert "Вітаємо, Oksana!" in text
+    assert "Member Ua позначив етап «Publish survey tender» завершеним" in text
+    assert "очікує вашого підтвердження" in message["Subject"]
     assert "awaiting" not in text
 
 

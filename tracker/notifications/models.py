@@ -61,11 +61,17 @@ class Delivery(models.TextChoices):
 
 
 class Notification(models.Model):
+    # The reminder job writes hundreds of thousands of rows on its first run, so the table
+    # has only the indexes its reads need: the unique key (which also finds the reminders
+    # already given), the inbox, the unread count and an e-mail's notifications. The
+    # foreign keys are otherwise unindexed: the inbox index starts with the recipient, and
+    # deleting an item or a person (rare, in the admin) may scan.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # Which event or reminder this is, e.g. "milestone_due:42:3:2026-12-01" (item, threshold
@@ -76,6 +82,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("milestone"),
     )
@@ -84,6 +91,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("dispute"),
     )
@@ -92,6 +100,7 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("corrective action"),
     )
@@ -100,6 +109,7 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("by"),
     )
@@ -130,7 +140,8 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+            # The key first: the reminder job asks which keys were given, to whom.
+            models.UniqueConstraint(fields=["key", "recipient"], name="notification_once"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=Kind.values), name="notification_kind_valid"
             ),
@@ -156,9 +167,6 @@ class Notification(models.Model):
             # The inbox (newest first) and the header's unread count.
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
             models.Index(fields=["recipient", "read_at", "shown_at"], name="notification_unread"),
-            # What the digest and the reminder job pick up.
-            models.Index(fields=["email", "message"], name="notification_email_due"),
-            models.Index(fields=["in_app", "shown_at"], name="notification_app_due"),
         ]
 
     def __str__(self) -> str:
