@@ -10,8 +10,10 @@ item and threshold (the database's unique key refuses a second), and again only 
 date moves. Windows rather than exact days, so a day the job did not run is made up the next
 day; an item that enters the window late gets only its nearest threshold.
 
-Then the day's digest goes to everyone who has notifications waiting for one
-(tracker.notifications.services.make_digests): at most one digest a person a day.
+The day's digests are written first (tracker.notifications.services.open_digests), so a
+reminder that goes into one is written into it; then every digest with something in it is
+queued, with the notifications of the day that were waiting for one (send_digests): at most
+one digest a person a day.
 
 The job reads the candidates in chunks and asks which of them each person has already had
 before it builds a row, so a second run on the same day writes nothing and costs little. Two
@@ -34,7 +36,7 @@ from tracker.monitoring.models import CorrectiveAction
 from tracker.notifications.models import REMINDER_KINDS, Delivery, Kind, Notification
 from tracker.notifications.preferences import Preferences
 from tracker.notifications.recipients import Delegations
-from tracker.notifications.services import make_digests, queue_immediate_emails
+from tracker.notifications.services import open_digests, queue_immediate_emails, send_digests
 
 MILESTONE_THRESHOLDS = (14, 3)
 DISPUTE_THRESHOLDS = (7, 1)
@@ -145,6 +147,7 @@ COLUMNS = (
     "shown_at",
     "in_app",
     "email",
+    "message",
 )
 
 
@@ -170,9 +173,14 @@ def _insert(rows: list[tuple]) -> None:
 
 
 def _write(
-    chunk: list[Due], delegations: Delegations, preferences: Preferences, now: datetime.datetime
+    chunk: list[Due],
+    delegations: Delegations,
+    preferences: Preferences,
+    digests: dict[int, int],
+    now: datetime.datetime,
 ) -> int:
-    """The notifications of one chunk that nobody has had yet; answers how many."""
+    """The notifications of one chunk that nobody has had yet; answers how many. One that
+    goes into the daily digest joins its person's digest of this run at once (`digests`)."""
     had = set(
         Notification.objects.filter(key__in=[due.key for due in chunk]).values_list(
             "recipient_id", "key"
@@ -203,6 +211,7 @@ def _write(
                     written_at if in_app == Delivery.IMMEDIATE else None,
                     in_app,
                     email,
+                    digests.get(user_id) if email == Delivery.DIGEST else None,
                 )
             )
     _insert(rows)
@@ -215,16 +224,19 @@ def send_reminders(*, now: datetime.datetime | None = None) -> Summary:
     delegations = Delegations()
     preferences = Preferences(delegations.people)
     summary = Summary()
+    # Today's digests first, so the reminders that go into one are written into it.
+    with transaction.atomic():
+        digests = open_digests([person.pk for person in delegations.people], now)
     for source in (milestones_due, dispute_deadlines, actions_due):
         for chunk in _chunks(source(today)):
             # One transaction per chunk: a long run does not hold the database for its whole
             # length, and what a broken run wrote stands (the keys make the rerun finish it).
             with transaction.atomic():
-                _write(chunk, delegations, preferences, now)
+                _write(chunk, delegations, preferences, digests, now)
     with transaction.atomic():
         summary.notifications = Notification.objects.filter(
             created_at=now, kind__in=REMINDER_KINDS
         ).count()
         summary.emails = queue_immediate_emails(now)
-    summary.digests = make_digests(now)
+    summary.digests = send_digests(now, digests)
     return summary

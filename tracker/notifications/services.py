@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -138,44 +139,60 @@ def queue_immediate_emails(created_at: datetime.datetime) -> int:
     return len(emails)
 
 
-@transaction.atomic
-def make_digests(now: datetime.datetime) -> int:
-    """Today's digest for each person with notifications waiting for one, unless they have had
-    today's digest already (then the notifications wait for tomorrow's); answers how many.
+def open_digests(user_ids, now: datetime.datetime) -> dict[int, int]:
+    """Writes today's digest e-mail (not yet queued) for each of these people who has an
+    address and no digest today; answers {person: e-mail id} of the digests written now.
 
     The digest's key is unique per person and day, so however often and wherever this runs,
-    nobody gets two digests a day. Only the digests this run wrote take up notifications:
-    one already queued may be on its way out.
+    nobody gets two digests a day. Only digests this run wrote take up notifications: one
+    written earlier may be on its way out, so what comes after it waits for tomorrow's.
     """
     day = timezone.localdate(now)
-    waiting = Notification.objects.filter(
-        email=Delivery.DIGEST, message__isnull=True, created_at__lte=now
-    ).exclude(recipient__email="")
-    people = set(waiting.values_list("recipient_id", flat=True).distinct())
-    keys = {digest_key(user_id, day): user_id for user_id in people}
+    with_address = get_user_model().objects.filter(pk__in=list(user_ids)).exclude(email="")
+    keys = {
+        digest_key(user_id, day): user_id for user_id in with_address.values_list("pk", flat=True)
+    }
     had_one = set(OutgoingEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = [key for key in keys if key not in had_one]
     OutgoingEmail.objects.bulk_create(
         [
-            OutgoingEmail(recipient_id=user_id, key=key, is_digest=True, created_at=now)
-            for key, user_id in keys.items()
-            if key not in had_one
+            OutgoingEmail(recipient_id=keys[key], key=key, is_digest=True, created_at=now)
+            for key in new
         ],
         ignore_conflicts=True,
     )
-    ours = dict(
-        OutgoingEmail.objects.filter(
-            key__in=[key for key in keys if key not in had_one], created_at=now
-        ).values_list("recipient_id", "pk")
+    return dict(
+        OutgoingEmail.objects.filter(key__in=new, created_at=now).values_list("recipient_id", "pk")
     )
-    for user_id, email_id in ours.items():
-        waiting.filter(recipient_id=user_id).update(message_id=email_id)
+
+
+@transaction.atomic
+def send_digests(now: datetime.datetime, opened: dict[int, int] | None = None) -> int:
+    """Sends today's digests: the ones this run opened (`open_digests`), and one for anyone
+    else with notifications waiting for a digest; answers how many were queued.
+
+    Notifications written before this moment that wait for a digest join their person's
+    digest of this run; digests left empty are deleted.
+    """
+    opened = dict(opened or {})
+    waiting = Notification.objects.filter(
+        email=Delivery.DIGEST, message__isnull=True, created_at__lte=now
+    )
+    people = set(waiting.values_list("recipient_id", flat=True).distinct())
+    opened.update(open_digests(people - set(opened), now))
+    for user_id in people & set(opened):
+        waiting.filter(recipient_id=user_id).update(message_id=opened[user_id])
     # Notifications chosen for the app's daily digest enter the inbox now.
     Notification.objects.filter(
         in_app=Delivery.DIGEST, shown_at__isnull=True, created_at__lte=now
     ).update(shown_at=now)
-    for email_id in ours.values():
+    empty = OutgoingEmail.objects.filter(pk__in=opened.values(), notifications__isnull=True)
+    empty_ids = set(empty.values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=empty_ids).delete()
+    queued = [email_id for email_id in opened.values() if email_id not in empty_ids]
+    for email_id in queued:
         enqueue_delivery([email_id])
-    return len(ours)
+    return len(queued)
 
 
 def _readable(user: User) -> None:
