@@ -315,3 +315,24 @@ def test_an_htmx_answer_that_creates_a_notification_updates_the_count(
         '<span id="unread-count" class="unread-count" hx-swap-oob="true">'
         '<span class="unread-number">1</span>' in response.content.decode()
     )
+
+
+def test_the_header_count_is_one_query_and_none_without_the_header(login, member_ua, milestone_ua):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tell(member_ua, milestone_ua, 3)
+    client = login(member_ua)
+
+    def counts(url: str, **headers) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, headers=headers).status_code == 200
+        return sum(
+            "COUNT(" in q["sql"].upper() and "notifications_notification" in q["sql"]
+            for q in queries.captured_queries
+        )
+
+    assert counts(reverse("dashboard")) == 1
+    assert counts(reverse("milestones:list")) == 1
+    # An htmx swap of a list's results carries no header: no count is read.
+    assert counts(reverse("milestones:list") + "?status=completed", **HTMX) == 0
