@@ -73,8 +73,11 @@ def _top_up_people() -> int:
     return User.objects.filter(is_active=True).exclude(role="").count()
 
 
-def measure(out: Callable[[str], None] = print) -> dict:
-    result: dict = {"target_seconds": TARGET_SECONDS}
+def measure(out: Callable[[str], None] = print, basis: str = "wall") -> dict:
+    """Runs the measurement; `basis` "cpu" judges the first run on this process's CPU time
+    rather than the wall clock (the benchmark's --judge-on, for a machine shared with other
+    work)."""
+    result: dict = {"target_seconds": TARGET_SECONDS, "judged_on": basis}
     try:
         with transaction.atomic():
             result["people"] = _top_up_people()
@@ -105,8 +108,9 @@ def measure(out: Callable[[str], None] = print) -> dict:
             raise _RollBack
     except _RollBack:
         pass
+    judged = result["cpu_seconds"] if basis == "cpu" else result["seconds"]
     result["passed"] = (
-        result["seconds"] < TARGET_SECONDS
+        judged < TARGET_SECONDS
         and result["most_digests_per_person"] <= 1
         and result["second_run_notifications"] == result["second_run_digests"] == 0
     )
@@ -117,6 +121,7 @@ def measure(out: Callable[[str], None] = print) -> dict:
         f"{result['digests']} digests queued (at most {result['most_digests_per_person']} "
         f"a person); a second run {result['second_run_seconds']} s writing "
         f"{result['second_run_notifications']} reminders and {result['second_run_digests']} "
-        f"digests. Target < {TARGET_SECONDS:g} s: {'PASS' if result['passed'] else 'FAIL'}."
+        f"digests. Target < {TARGET_SECONDS:g} s ({basis}): "
+        f"{'PASS' if result['passed'] else 'FAIL'}."
     )
     return result

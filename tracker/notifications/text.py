@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tracker.core.models import ResponsibleParty
+from tracker.disputes.models import DisputeStatus
 from tracker.notifications.models import Kind, Notification
 
 TITLE_CHARS = 120
@@ -33,8 +34,6 @@ def _party(code: str) -> str:
 
 
 def _status(code: str) -> str:
-    from tracker.disputes.models import DisputeStatus
-
     return str(dict(DisputeStatus.choices).get(code, code)).lower()
 
 

@@ -194,7 +194,7 @@ class Command(BaseCommand):
         if REMINDERS in only or not only:
             from tracker.devtools import reminders_benchmark
 
-            reminders = reminders_benchmark.measure(out=write)
+            reminders = reminders_benchmark.measure(out=write, basis=options["judge_on"])
         load["after"] = benchmarking.load_average()
         write("")
         write(benchmarking.table(rows, generate["seconds"] if generate else None))
