@@ -23,6 +23,9 @@ comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
 export the compliance report                    ``can_export_report(user)``
 download an evidence file                       ``can_download_evidence(user, evidence)``
+read one's own notifications, mark them read    ``can_read_notifications(user)``
+choose how one hears of each kind               ``can_set_notification_preferences(user)``
+see e-mail deliveries, send a failed one again  ``can_manage_email_deliveries(user)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -47,6 +50,9 @@ Decisions taken here:
   two delegations' judgements stand side by side.
 - Staff admins read every page; their edits go through the Django admin.
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- Everyone with a role has an inbox and chooses how to hear of things; what reaches them is
+  decided by tracker.notifications.recipients. Only staff admins see the e-mail deliveries
+  (whose addresses failed) and send a failed e-mail again.
 """
 
 from __future__ import annotations
@@ -154,3 +160,16 @@ def can_export_report(user: User) -> bool:
 
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
     return can_view(user)
+
+
+def can_read_notifications(user: User) -> bool:
+    """One's own inbox: every role (a notification is only ever shown to its recipient)."""
+    return can_view(user)
+
+
+def can_set_notification_preferences(user: User) -> bool:
+    return can_view(user)
+
+
+def can_manage_email_deliveries(user: User) -> bool:
+    return _active(user) and user.role == Role.STAFF_ADMIN
