@@ -54,6 +54,9 @@ def test_matrix(cell: Cell):
 
     client = Client()
     if cell.role != "anonymous":
+        if prepared.prepare_actor is not None:
+            prepared.prepare_actor(actor)
+            actor.refresh_from_db()
         client.force_login(actor)
     headers = {"HX-Request": "true"} if cell.htmx else {}
     before = database_snapshot()
