@@ -119,6 +119,7 @@ POST_ACTIONS = {
     "deactivate_person",
     "reactivate_person",
     "resend_invitation",
+    "remove_two_factor",
     "change_own_password",
     "manage_own_two_factor",
 }
@@ -394,6 +395,17 @@ def prepare(action: str, owner: str | None) -> Prepared:
             seen["seen_active"] = "0"
         data = {**seen, "reason": "Left the task force."}
         return Prepared("post", f"people:{action.split('_')[0]}", (person.pk,), data, "", (person,))
+    if action == "remove_two_factor":
+        person = world.user(owner)
+        TOTPDevice.objects.create(user=person, name="Lost phone", confirmed=True)
+        data = {
+            "two-factor-seen_role": person.role,
+            "two-factor-seen_party": person.party,
+            "two-factor-seen_organisation": "",
+            "two-factor-seen_active": "1",
+            "two-factor-reason": "Lost phone and codes; identity checked by video call.",
+        }
+        return Prepared("post", "people:remove_two_factor", (person.pk,), data, "", (person,))
     if action == "resend_invitation":
         person = User.objects.create(
             username=f"invited-{owner.lower()}@example.org",

@@ -425,3 +425,42 @@ def test_nav_shows_people_to_those_who_may_see_them(login, staff_admin, chair_us
 
 def test_every_page_links_to_ones_own_account(login, member_us):
     assert reverse("account") in login(member_us).get("/").content.decode()
+
+
+def test_a_staff_admin_removes_a_lost_authenticator_app(login, staff_admin, member_ua):
+    TOTPDevice.objects.create(user=member_ua, name="Phone", confirmed=True)
+    member_ua.refresh_from_db()
+    their_session = Client()
+    their_session.force_login(member_ua)
+    data = {f"two-factor-{key}": value for key, value in seen(member_ua).items()}
+    data["two-factor-reason"] = "Lost phone and codes; checked by video call."
+    client = login(staff_admin)
+
+    response = client.post(reverse("people:remove_two_factor", args=[member_ua.pk]), data)
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=member_ua).exists()
+    assert their_session.get("/").status_code == 302  # their sessions ended
+    record = member_ua.history.latest()
+    assert record.history_user == staff_admin
+    assert record.history_change_reason == "Lost phone and codes; checked by video call."
+    login_again = Client().post(
+        reverse("login"), {"username": member_ua.username, "password": PASSWORD}
+    )
+    assert login_again["Location"] == reverse("dashboard")  # the password alone, again
+
+
+def test_removing_an_app_nobody_has_is_said(login, staff_admin, member_ua):
+    data = {f"two-factor-{key}": value for key, value in seen(member_ua).items()}
+    data["two-factor-reason"] = "Lost phone."
+
+    response = login(staff_admin).post(
+        reverse("people:remove_two_factor", args=[member_ua.pk]),
+        data,
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "This person has no authenticator app to remove." in body

@@ -267,6 +267,14 @@ ACTIONS: tuple[Action, ...] = (
         _roles(Role.STAFF_ADMIN, to=BETWEEN_PARTIES),
     ),
     Action(
+        "remove_two_factor",
+        "Remove a person's authenticator app (a lost phone; with the reason)",
+        "can_manage_person",
+        "the person's party",
+        BETWEEN_PARTIES,
+        _roles(Role.STAFF_ADMIN, to=BETWEEN_PARTIES),
+    ),
+    Action(
         "change_own_password",
         "Change one's own password",
         "can_manage_own_account",

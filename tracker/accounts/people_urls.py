@@ -11,5 +11,10 @@ urlpatterns = [
     path("<int:pk>/role/", people_views.person_change_role, name="change_role"),
     path("<int:pk>/deactivate/", people_views.person_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", people_views.person_reactivate, name="reactivate"),
+    path(
+        "<int:pk>/two-factor/remove/",
+        people_views.person_remove_two_factor,
+        name="remove_two_factor",
+    ),
     path("<int:pk>/invitation/", people_views.person_resend_invitation, name="resend_invitation"),
 ]

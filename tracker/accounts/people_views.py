@@ -105,12 +105,17 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+# The removal form shares the page with the deactivation form: its fields get their own ids.
+TWO_FACTOR_PREFIX = "two-factor"
+
+
 def _detail_context(
     request: HtmxHttpRequest,
     person: User,
     *,
     role_form: RoleForm | None = None,
     reason_form: ReasonForm | None = None,
+    two_factor_form: ReasonForm | None = None,
 ) -> dict[str, Any]:
     return {
         "person": person,
@@ -120,8 +125,10 @@ def _detail_context(
         "invitations": invitations_of(person),
         "role_form": role_form or RoleForm(person=person),
         "reason_form": reason_form or ReasonForm(person=person),
+        "two_factor_form": two_factor_form or ReasonForm(person=person, prefix=TWO_FACTOR_PREFIX),
         "role_open": role_form is not None,
         "reason_open": reason_form is not None,
+        "two_factor_open": two_factor_form is not None,
     }
 
 
@@ -187,11 +194,13 @@ def person_change_role(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _person_response(request, person, 400, role_form=form)
 
 
-def _reason_action(request: HtmxHttpRequest, pk: int, action, done: str) -> HttpResponse:
+def _reason_action(
+    request: HtmxHttpRequest, pk: int, action, done: str, prefix: str | None = None
+) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     if not can_manage_person(request.user, person):
         raise PermissionDenied
-    form = ReasonForm(request.POST, person=person)
+    form = ReasonForm(request.POST, person=person, prefix=prefix)
     if form.is_valid():
         try:
             action(
@@ -203,6 +212,8 @@ def _reason_action(request: HtmxHttpRequest, pk: int, action, done: str) -> Http
             _add_errors(form, error)
         else:
             return _saved(request, pk, done)
+    if prefix == TWO_FACTOR_PREFIX:
+        return _person_response(request, person, 400, two_factor_form=form)
     return _person_response(request, person, 400, reason_form=form)
 
 
@@ -216,6 +227,18 @@ def person_deactivate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @viewer_required
 def person_reactivate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _reason_action(request, pk, services.reactivate_person, _("Reactivated."))
+
+
+@require_POST
+@viewer_required
+def person_remove_two_factor(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        pk,
+        services.remove_two_factor,
+        _("Authenticator app and recovery codes removed."),
+        prefix=TWO_FACTOR_PREFIX,
+    )
 
 
 @require_POST

@@ -27,7 +27,8 @@ open the people page                            ``can_view_people(user)``
 see a person (their page, their row)            ``can_view_person(user, person)``
 invite a person                                 ``can_invite_people(user)``
 change a person's role, party or organisation;  ``can_manage_person(user, person)``
-deactivate or reactivate them; invite again
+deactivate or reactivate them; invite again;
+remove their authenticator app
 change one's own password, set up or turn off   ``can_manage_own_account(user)``
 one's own two-factor sign-in
 ==============================================  ===========================================

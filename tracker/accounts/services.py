@@ -360,6 +360,32 @@ def reactivate_person(
     return current
 
 
+@transaction.atomic
+def remove_two_factor(
+    actor: User,
+    person: User,
+    *,
+    reason: str,
+    expected: dict[str, Any],
+    at: datetime.datetime | None = None,
+) -> User:
+    """For someone who lost both their phone and their recovery codes: their app and codes
+    go, their sessions end, and their next log-in is the password alone (for a role that
+    requires two factors, followed by enrolment)."""
+    at = _now(at)
+    current = _lock(person)
+    if not can_manage_person(actor, current):
+        raise PermissionDenied
+    _check_unchanged(current, expected)
+    if not two_factor.has_authenticator(current):
+        raise ValidationError(_("This person has no authenticator app to remove."))
+    TOTPDevice.objects.filter(user=current).delete()
+    StaticDevice.objects.filter(user=current).delete()
+    current.security_stamp = current.new_security_stamp()
+    _save(current, actor, reason, ["security_stamp"], at)
+    return current
+
+
 # --- One's own second factor ----------------------------------------------------------------
 
 
