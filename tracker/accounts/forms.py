@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -128,6 +129,24 @@ class ReasonForm(ExpectedValuesForm):
     """Deactivate or reactivate: the reason, and the values the page showed."""
 
     reason = ReasonField()
+
+
+class PlainPasswordHelp:
+    """The password validators' rules as one sentence of help under the new password:
+    Django gives them as a list, which the field template's help paragraph cannot hold."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rules = " ".join(str(text) for text in password_validation.password_validators_help_texts())
+        self.fields["new_password1"].help_text = rules
+
+
+class TrackerSetPasswordForm(PlainPasswordHelp, SetPasswordForm):
+    pass
+
+
+class TrackerPasswordChangeForm(PlainPasswordHelp, PasswordChangeForm):
+    pass
 
 
 class TrackerPasswordResetForm(PasswordResetForm):

@@ -19,7 +19,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -38,7 +37,9 @@ from tracker.accounts.forms import (
     CodeForm,
     EnrolForm,
     PasswordConfirmForm,
+    TrackerPasswordChangeForm,
     TrackerPasswordResetForm,
+    TrackerSetPasswordForm,
 )
 from tracker.accounts.middleware import CHOICE_BEFORE_LOGIN_KEY, supported
 from tracker.accounts.models import Invitation
@@ -170,12 +171,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     changes), and this one stays logged in."""
 
     http_method_names = FORM_METHODS
+    form_class = TrackerPasswordChangeForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's: the link from the email, once, within PASSWORD_RESET_TIMEOUT."""
 
     http_method_names = FORM_METHODS
+    form_class = TrackerSetPasswordForm
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -354,7 +357,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         state = Invitation.State.WITHDRAWN
     if state != Invitation.State.OPEN:
         return _invitation_page(request, invitation, state)
-    form = SetPasswordForm(invitation.person, request.POST or None)
+    form = TrackerSetPasswordForm(invitation.person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.accept_invitation(invitation, form.cleaned_data["new_password1"])
