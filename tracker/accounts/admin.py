@@ -1,4 +1,6 @@
-"""Users, their role, party and organisation, managed by staff in the Django admin.
+"""Users in the Django admin, for superusers. Staff admins invite and manage people on the
+people page (tracker.accounts.people_views), which keeps the reason of each change; the
+admin's forms check the same rule of role and party, and ask for the email address.
 
 django-axes registers its own admin pages (access attempts, access failures): a locked-out
 person is unlocked by deleting their access attempt there.

@@ -53,7 +53,8 @@ Decisions taken here:
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
 - Each co-chair may assess any provision: an assessment records the co-chair's party, so the
   two delegations' judgements stand side by side.
-- Staff admins read every page; their edits go through the Django admin.
+- Staff admins read every page; they manage people on the people page, and reference data
+  in the Django admin.
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
 - People are managed by staff admins on the people page; co-chairs see their own party's
   people there, read-only. Nobody changes their own role or deactivates themselves (another
