@@ -18,6 +18,7 @@ from django.utils import translation
 
 from tracker.accounts.models import Role, User
 from tracker.core.models import Agreement, Category, Organisation, Provision, ResponsibleParty
+from tracker.devtools.benchmarking import logged_in_client
 from tracker.milestones.models import Milestone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -156,14 +157,15 @@ def outsider(db) -> User:
 
 
 def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    # Staff sessions pass the second factor, as the Django admin asks; the others are plain
+    # sessions, as with MFA_REQUIRED_ROLES empty (the tests' default).
+    return logged_in_client(user, second_factor=user.is_staff)
 
 
 @pytest.fixture
 def login():
-    """`login(user)` gives a Django test client logged in as that user."""
+    """`login(user)` gives a Django test client logged in as that user (for staff, with the
+    second factor passed, as the Django admin asks)."""
     return client_for
 
 
@@ -238,3 +240,14 @@ def browser_login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return log_in
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that the application's email goes to, for this test;
+    `smtp_server.inbox` holds what it received."""
+    from tests.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        settings.MAILERS = {"default": server.mailer()}
+        yield server

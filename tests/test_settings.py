@@ -19,6 +19,8 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
     "ALLOWED_HOSTS": "tracker.example.org",
+    # Production sends its email; `check --deploy` refuses the development file backend.
+    "EMAIL_HOST": "smtp.example.org",
 }
 SHOW_DATABASE = (
     "import django, json; django.setup(); from django.conf import settings; "
