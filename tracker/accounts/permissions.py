@@ -23,6 +23,9 @@ comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
 export the compliance report                    ``can_export_report(user)``
 download an evidence file                       ``can_download_evidence(user, evidence)``
+add an organisation to the directory            ``can_create_organisation(user, party)``
+edit an organisation of the directory           ``can_edit_organisation(user, organisation)``
+see the e-mail addresses in the directory       ``can_see_contact_details(user)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -45,8 +48,17 @@ Decisions taken here:
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
 - Each co-chair may assess any provision: an assessment records the co-chair's party, so the
   two delegations' judgements stand side by side.
-- Staff admins read every page; their edits go through the Django admin.
+- Staff admins read every page; apart from the organisations directory, their edits go
+  through the Django admin.
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- The organisations directory: every role reads it. Staff admins add and edit every
+  organisation; a co-chair adds and edits those of their own party and independent ones (an
+  NGO, an international organisation), never the other party's, whose delegation keeps its
+  own agencies and companies; moving an organisation to a party counts as adding one to it.
+- The directory shows each person's name, role and party to every role; their e-mail
+  address only to the task force itself (co-chairs, members, monitors, staff admins), not to
+  observers, who are outside organisations. Hiding is not a refusal, so this rule is tested
+  on the page and is not a row of the matrix.
 """
 
 from __future__ import annotations
@@ -54,11 +66,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tracker.accounts.models import Role
-from tracker.core.models import ResponsibleParty
+from tracker.core.models import Affiliation, ResponsibleParty
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-    from tracker.core.models import Evidence, Provision
+    from tracker.core.models import Evidence, Organisation, Provision
     from tracker.disputes.models import Dispute
     from tracker.milestones.models import Milestone
     from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
@@ -154,3 +166,26 @@ def can_export_report(user: User) -> bool:
 
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
     return can_view(user)
+
+
+def _looks_after(user: User, affiliation: str | None) -> bool:
+    """Staff admins look after every organisation; a co-chair, their party's and independent
+    ones (`affiliation` None: any at all, i.e. whether to offer the action)."""
+    if not _active(user):
+        return False
+    if user.role == Role.STAFF_ADMIN:
+        return True
+    return user.role == Role.CO_CHAIR and affiliation in (None, user.party, Affiliation.INDEPENDENT)
+
+
+def can_create_organisation(user: User, party: str | None = None) -> bool:
+    """Add an organisation of `party` (US, UA, IND); without one: whether to offer it at all."""
+    return _looks_after(user, party)
+
+
+def can_edit_organisation(user: User, organisation: Organisation) -> bool:
+    return _looks_after(user, organisation.affiliation)
+
+
+def can_see_contact_details(user: User) -> bool:
+    return _active(user) and user.role in (*DELEGATE_ROLES, Role.MONITOR, Role.STAFF_ADMIN)
