@@ -1,3 +1,12 @@
+"""Admin of agreements, organisations, minerals, assessments and evidence.
+
+Built for staff entering data by hand: an agreement's provisions are edited on the
+agreement's page, related rows are picked by typing (autocomplete) rather than by id, and a
+list of codes (value-chain stages) is a row of checkboxes. The provision's own page, with its
+milestones, is registered by tracker.provisions (it needs the milestones app, which core may
+not import).
+"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,19 +27,22 @@ from tracker.core.models import (
 from tracker.core.organisations import clean_name, organisation_errors
 
 
+class ProvisionInline(admin.TabularInline):
+    """An agreement's provisions, one row each; the change link opens the provision with its
+    milestones, minerals and stages."""
+
+    model = Provision
+    extra = 0
+    fields = ("reference", "title", "title_uk", "category", "responsible_party")
+    show_change_link = True
+
+
 @admin.register(Agreement)
 class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ("short_name", "title", "signed_on", "place")
     search_fields = ("title", "title_uk", "short_name")
     list_filter = ("signed_on",)
-
-
-@admin.register(Provision)
-class ProvisionAdmin(SimpleHistoryAdmin):
-    list_display = ("reference", "title", "category", "responsible_party", "agreement")
-    list_filter = ("agreement", "category", "responsible_party", "minerals")
-    search_fields = ("reference", "title", "title_uk", "text")
-    filter_horizontal = ("minerals",)
+    inlines = [ProvisionInline]
 
 
 @admin.register(ProvisionAssessment)
@@ -39,6 +51,7 @@ class ProvisionAssessmentAdmin(SimpleHistoryAdmin):
     list_filter = ("level", "party")
     search_fields = ("provision__reference", "note")
     list_select_related = ("provision", "assessed_by")
+    autocomplete_fields = ("provision", "assessed_by")
 
 
 class OrganisationAdminForm(forms.ModelForm):
