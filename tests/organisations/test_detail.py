@@ -192,3 +192,14 @@ def test_query_count_stays_the_same_with_many_milestones_people_and_changes(
         )
 
     assert _detail_queries(client, organisation, django_assert_max_num_queries) == few
+
+
+def test_a_milestone_page_links_to_its_lead_organisation(
+    login, observer, milestone_ua, organisation
+):
+    milestone_ua.lead_organisation = organisation
+    milestone_ua.save()
+
+    page = login(observer).get(f"/milestones/{milestone_ua.pk}/").content.decode()
+
+    assert f'<a href="/organisations/{organisation.pk}/">State Geological Service</a>' in page
