@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from tracker.accounts.access import viewer_required
+from tracker.accounts.models import User
 from tracker.accounts.organisations import (
     OrganisationChanged,
     create_organisation,
@@ -32,6 +33,7 @@ from tracker.accounts.permissions import (
     can_create_organisation,
     can_edit_organisation,
     can_see_contact_details,
+    can_view,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Organisation
@@ -66,10 +68,18 @@ def organisation_list(request: HtmxHttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "organisations/organisation_list.html", context)
 
 
+def get_organisation_for_user(user: User, pk: int) -> Organisation:
+    """The organisation, for a user who may read the directory: 403 for anyone else, 404
+    when it is missing. Every role reads every organisation."""
+    if not can_view(user):
+        raise PermissionDenied
+    return get_object_or_404(Organisation, pk=pk)
+
+
 @require_GET
 @viewer_required
 def organisation_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = get_organisation_for_user(request.user, pk)
     milestones = led_milestones(organisation)
     page = paginate(request, milestones, MILESTONES_PER_PAGE)
     context = {
@@ -127,7 +137,7 @@ def organisation_create(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def organisation_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = get_organisation_for_user(request.user, pk)
     if not can_edit_organisation(request.user, organisation):
         raise PermissionDenied
     if request.method == "GET":
