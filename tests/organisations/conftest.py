@@ -17,8 +17,9 @@ def make_organisation(name: str, kind: str = "agency", party: str = "UA", **extr
 def lead(
     organisation: Organisation, provision: Provision, count: int, title: str = "", **fields
 ) -> None:
-    Milestone.objects.bulk_create(
-        Milestone(
+    # One save each, not bulk_create: a milestone's own save() fills in what it derives.
+    for number in range(count):
+        Milestone.objects.create(
             provision=provision,
             title=f"{title or organisation.name} milestone {number:02d}",
             responsible_party=provision.responsible_party,
@@ -26,8 +27,6 @@ def lead(
             due_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=number),
             **fields,
         )
-        for number in range(count)
-    )
 
 
 @pytest.fixture
