@@ -23,6 +23,9 @@ comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
 export the compliance report                    ``can_export_report(user)``
 download an evidence file                       ``can_download_evidence(user, evidence)``
+read one's own notifications, mark them read    ``can_read_notifications(user)``
+choose how one hears of each kind               ``can_set_notification_preferences(user)``
+see e-mail deliveries, send a failed one again  ``can_manage_email_deliveries(user)``
 add an organisation to the directory            ``can_create_organisation(user, party)``
 edit an organisation of the directory           ``can_edit_organisation(user, organisation)``
 see the e-mail addresses in the directory       ``can_see_contact_details(user)``
@@ -51,6 +54,9 @@ Decisions taken here:
 - Staff admins read every page; apart from the organisations directory, their edits go
   through the Django admin.
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- Everyone with a role has an inbox and chooses how to hear of things; what reaches them is
+  decided by tracker.notifications.recipients. Only staff admins see the e-mail deliveries
+  (whose addresses failed) and send a failed e-mail again.
 - The organisations directory: every role reads it. Staff admins add and edit every
   organisation; a co-chair adds and edits those of their own party and independent ones (an
   NGO, an international organisation), never the other party's, whose delegation keeps its
@@ -166,6 +172,19 @@ def can_export_report(user: User) -> bool:
 
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
     return can_view(user)
+
+
+def can_read_notifications(user: User) -> bool:
+    """One's own inbox: every role (a notification is only ever shown to its recipient)."""
+    return can_view(user)
+
+
+def can_set_notification_preferences(user: User) -> bool:
+    return can_view(user)
+
+
+def can_manage_email_deliveries(user: User) -> bool:
+    return _active(user) and user.role == Role.STAFF_ADMIN
 
 
 def _looks_after(user: User, affiliation: str | None) -> bool:
