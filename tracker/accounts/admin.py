@@ -13,6 +13,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.accounts.models import User
@@ -80,3 +84,21 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             {"fields": ("first_name", "last_name", "email", "role", "party", "organisation")},
         ),
     )
+
+
+# django-otp's own admins of the authenticator apps and recovery codes, with the person picked
+# by typing (autocomplete) like everywhere else in this admin, rather than by a raw id box.
+class TOTPDeviceAdmin(otp_totp_admin.TOTPDeviceAdmin):
+    raw_id_fields = ()
+    autocomplete_fields = ("user",)
+
+
+class StaticDeviceAdmin(otp_static_admin.StaticDeviceAdmin):
+    raw_id_fields = ()
+    autocomplete_fields = ("user",)
+
+
+for _device, _device_admin in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
+    admin.site.register(_device, _device_admin)
