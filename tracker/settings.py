@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The agreement a page shows, for the header's switcher and links.
+                "tracker.core.workspace.context",
             ],
         },
     },

@@ -360,7 +360,7 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return Prepared("post", "provision_assess", (provision.pk,), data, "", (provision,))
     if action == "export_report":
         world.milestone("US")
-        query = f"?agreement={world.agreement.pk}&format=csv"
+        query = f"?agreement={world.agreement.short_name}&format=csv"
         return Prepared("get", "reports:compliance", (), {}, query, ())
     raise ValueError(f"no scenario for {action}")
 

@@ -70,7 +70,7 @@ def test_download_links_keep_the_filters(client, world):
     links = re.findall(r'href="/reports/compliance/\?([^"]+)"', html)
     for export_format in ("csv", "xlsx", "pdf"):
         expected = (
-            f"agreement={world.agreement.pk}&amp;party=UA&amp;category=environmental_social"
+            f"agreement={world.agreement.short_name}&amp;party=UA&amp;category=environmental_social"
             f"&amp;as_of=2026-02-01&amp;format={export_format}"
         )
         assert expected in links

@@ -82,7 +82,7 @@ class Scenario:
 class BenchData:
     """The rows of the generated agreement the scenarios point at."""
 
-    agreement_id: int
+    agreement: str  # its short name, as the pages' URLs name it
     detail_pk: int
     update_pk: int
     delegate: Any
@@ -161,7 +161,7 @@ def scenarios(data: BenchData) -> list[Scenario]:
         "responsible_party__exact": "UA",
         "provision__category__exact": FILTER_CATEGORY,
     }
-    report = f"/reports/compliance/?agreement={data.agreement_id}"
+    report = f"/reports/compliance/?agreement={data.agreement}"
     htmx = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1" + filtered}
 
     def inline_update(n: int) -> dict:
@@ -311,7 +311,7 @@ def find_bench_data(agreement_short_name: str) -> BenchData:
         "history_rows": Milestone.history.model.objects.count(),
     }
     return BenchData(
-        agreement_id=agreement.pk,
+        agreement=agreement.short_name,
         detail_pk=busiest["milestone"],
         update_pk=updatable.pk,
         delegate=delegate,
