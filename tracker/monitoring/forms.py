@@ -122,7 +122,8 @@ class CheckForm(forms.ModelForm):
         """`agreement`, when given, limits the provisions to that agreement's (a new check
         starts in the page's agreement; an edited check stays in its own)."""
         super().__init__(*args, **kwargs)
-        self.fields["provision"].queryset = within(self.fields["provision"].queryset, agreement)
+        for name in ("provision", "milestone", "follows_up"):
+            self.fields[name].queryset = within(self.fields[name].queryset, agreement)
         # Words instead of Django's dashes for the empty choices.
         self.fields["result"].choices = [("", _("Choose…")), *self.fields["result"].choices[1:]]
         self.fields["severity"].choices = [("", _("None")), *self.fields["severity"].choices[1:]]

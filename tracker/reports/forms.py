@@ -58,11 +58,15 @@ class ReportFilterForm(FilterForm):
             (agreement.short_name, agreement.display_title) for agreement in self.agreements
         ]
         # Without a choice, the workspace's agreement; outside a workspace, the most
-        # recently signed one (the tracker usually holds one).
+        # recently signed one (the tracker usually holds one). The field shows it chosen.
         if workspace is not None:
             self.default_agreement = workspace.agreement
         else:
             self.default_agreement = self.agreements[0] if self.agreements else None
+        self.named_agreement = bool(self.data.get("agreement"))
+        if self.is_bound and not self.named_agreement and self.default_agreement:
+            self.data = self.data.copy()
+            self.data["agreement"] = self.default_agreement.short_name
         # The browser's date picker stops at today; the server checks it again below.
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
 
@@ -93,7 +97,9 @@ class ReportFilterForm(FilterForm):
         """The filters as a query string, e.g. for the download links of the same report."""
         query = QueryDict(mutable=True)
         data = self.cleaned_data
-        if data.get("agreement"):
+        # The agreement as the page's URL names it: always with several agreements, with one
+        # only when the URL named it.
+        if data.get("agreement") and (len(self.agreements) > 1 or self.named_agreement):
             query["agreement"] = data["agreement"].short_name
         for name in ("party", "category"):
             if data.get(name):
