@@ -14,16 +14,20 @@ Which agreement a page shows, decided here and nowhere else:
 
 With several agreements, a page decorated with `workspace_page` whose URL lacks the
 parameter redirects once, on a GET, to the same URL with the parameter added, so the address
-bar always names the agreement and a copied link opens the same view in another browser.
-With one agreement nothing changes: no parameter, no redirect, no switcher, and no narrowing
-condition in any query (`Workspace.scope` is None); the pages are those of a tracker that
-knows nothing of workspaces.
+bar always names the agreement and a copied link opens the same view in another browser (an
+htmx fragment is not redirected: it changes no address, and the lists' filter forms carry the
+parameter, templates/partials/workspace_field.html). With one agreement nothing changes: no
+parameter, no redirect, no switcher, no session write, and no narrowing condition in the
+lists' queries (`Workspace.scope` is None). What a page costs is one small query for the
+agreements, with one agreement or many.
 
 Detail pages (a provision, milestone, check or dispute) show the agreement of their object
-(`enter`); the switcher there goes to the section's list, and their links to lists carry
-the parameter (``{% workspace_url %}`` in tracker/core/templatetags/workspace.py). The activity
-feed alone also offers every agreement at once, ``?agreement=all``; elsewhere "all" is not an
-agreement's name (a short name may not be "all": `tracker.core.models.not_reserved`).
+(`enter`) and, on a GET, remember it, so the navigation's links (which name no agreement)
+open that agreement's lists; the switcher there goes to the section's list, and their links
+to lists carry the parameter (``{% workspace_url %}`` in
+tracker/core/templatetags/workspace.py). The activity feed alone also offers every agreement
+at once, ``?agreement=all``; elsewhere "all" is not an agreement's name (a short name may not
+be "all": `tracker.core.models.not_reserved`), and asking for it answers 404.
 
 Narrowing goes through one condition, `within(queryset, agreement)`: each model that belongs
 to an agreement names its path to it once, as ``agreement_lookup`` (a milestone's is
