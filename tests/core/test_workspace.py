@@ -360,3 +360,19 @@ def test_a_third_agreement_is_offered_in_signing_order(
     html = login(observer).get("/", {"agreement": "charlie"}).content.decode()
 
     assert re.findall(r'<option value="([^"]+)"', switcher(html)) == ["bravo", "alpha", "charlie"]
+
+
+def test_agreement_titles_are_shown_escaped(login, observer, alpha):
+    payload = '"><img src=x onerror=alert(1)>'
+    Agreement.objects.create(
+        title=f"Hostile {payload}", short_name="hostile", signed_on="2026-06-01", place="-"
+    )
+    client = login(observer)
+
+    for response in (
+        client.get("/milestones/", {"agreement": "alpha"}),
+        client.get("/milestones/", {"agreement": "no-such-agreement"}),
+    ):
+        html = response.content.decode()
+        assert payload not in html
+        assert "Hostile &quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
