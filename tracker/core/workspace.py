@@ -94,7 +94,9 @@ class Workspace:
     """The agreement one page shows, and the agreements the header's switcher offers.
 
     `agreements` is read when first needed: a detail page's htmx fragment never draws the
-    header, so it never reads them.
+    header, so it never reads them. It keeps what it needs of the request (its path, its
+    query and its session), not the request itself: the request holds the workspace, and a
+    reference back would leave every request's objects to the cyclic garbage collector.
     """
 
     def __init__(
@@ -107,7 +109,9 @@ class Workspace:
         allow_all: bool = False,
         switch_to: str = "",
     ) -> None:
-        self.request = request
+        self.path = request.path
+        self.query = request.GET
+        self.session = getattr(request, "session", None)
         self.agreement = agreement
         self.everything = everything
         self.allow_all = allow_all
@@ -157,7 +161,7 @@ class Workspace:
         several agreements and only when it changes, so reading pages costs no session write."""
         if self.everything or self.agreement is None or not self.several:
             return
-        session = getattr(self.request, "session", None)
+        session = self.session
         if session is not None and session.get(SESSION_KEY) != self.agreement.short_name:
             session[SESSION_KEY] = self.agreement.short_name
 
@@ -165,7 +169,7 @@ class Workspace:
 
     @property
     def switch_action(self) -> str:
-        return reverse(self.switch_to) if self.switch_to else self.request.path
+        return reverse(self.switch_to) if self.switch_to else self.path
 
     @property
     def switch_kept(self) -> list[tuple[str, str]]:
@@ -174,7 +178,7 @@ class Workspace:
             return []
         return [
             (name, value)
-            for name, values in self.request.GET.lists()
+            for name, values in self.query.lists()
             if name not in SWITCH_DROPS
             for value in values
         ]
