@@ -75,8 +75,12 @@ class ListFilterSet(django_filters.FilterSet):
     list does not know gives the list's default order, as no sort at all does.
 
     Rows and choices are narrowed to `agreement`: the request's workspace scope unless given
-    (an Agreement, a short name, or None for no narrowing).
+    (an Agreement, a short name, or None for no narrowing). `narrow_each_row` tests each row
+    instead (see `tracker.core.workspace.within`), for a list whose page costs more per row
+    than the test: it then reads its rows in order and stops at the page's end.
     """
+
+    narrow_each_row = False
 
     class Meta:
         form = FilterForm
@@ -88,7 +92,7 @@ class ListFilterSet(django_filters.FilterSet):
         self.agreement = scope_of(request) if agreement is _FROM_REQUEST else agreement
         # Lists of what belongs to no agreement (people, organisations) are left whole.
         if agreement_lookup(self.queryset.model):
-            self.queryset = within(self.queryset, self.agreement)
+            self.queryset = within(self.queryset, self.agreement, each_row=self.narrow_each_row)
         for list_filter in self.filters.values():
             choices = getattr(list_filter, "queryset", None)
             if isinstance(choices, QuerySet) and agreement_lookup(choices.model):

@@ -42,7 +42,7 @@ from collections.abc import Callable
 from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,20 +69,36 @@ def directory() -> list[Agreement]:
     return list(Agreement.objects.order_by(*DIRECTORY_ORDER))
 
 
-def within(queryset: QuerySet, agreement: Agreement | str | None) -> QuerySet:
+def within(
+    queryset: QuerySet, agreement: Agreement | str | None, *, each_row: bool = False
+) -> QuerySet:
     """The rows of `queryset` that belong to `agreement`, given as an Agreement or its short
     name; None leaves the queryset as it is (one agreement, or all of them).
 
-    The model names the path to its agreement in ``agreement_lookup``.
+    The model names the path to its agreement in ``agreement_lookup``. The condition is a
+    foreign key ``IN`` the agreement's rows of the next model on the path (a milestone's
+    provision among the agreement's provisions), which the database can start from: counts
+    and sums over one agreement read only its rows. `each_row` asks instead for a test of
+    each row (EXISTS), for a query that reads its rows in the order of an index and stops at
+    the first few (the newest progress entries): started from the agreement, it would read
+    and sort all of the agreement's rows first.
     """
     if agreement is None:
         return queryset
     lookup = agreement_lookup(queryset.model)
     if lookup is None:
         raise TypeError(f"{queryset.model.__name__} does not belong to an agreement.")
-    if isinstance(agreement, str):
-        return queryset.filter(**{f"{lookup}__short_name": agreement})
-    return queryset.filter(**{lookup: agreement})
+    head, _, rest = lookup.partition("__")
+    if not rest:
+        # The model's own column: a plain comparison.
+        if isinstance(agreement, str):
+            return queryset.filter(**{f"{head}__short_name": agreement})
+        return queryset.filter(**{head: agreement})
+    related = queryset.model._meta.get_field(head).related_model
+    rows = within(related._default_manager.all(), agreement)
+    if each_row:
+        return queryset.filter(Exists(rows.filter(pk=OuterRef(head))))
+    return queryset.filter(**{f"{head}__in": rows.values("pk")})
 
 
 def agreement_lookup(model: type[Model]) -> str | None:

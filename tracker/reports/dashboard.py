@@ -354,7 +354,9 @@ def dashboard_figures(
         disputes=_dispute_items(open_disputes.order_by("response_due", "id")),
         disputes_count=open_disputes.count(),
         activity=_activity_items(
-            within(ProgressUpdate.objects.all(), agreement)
+            # The newest entries, read down the log's time index: each tested, not all of
+            # the agreement's entries read and sorted.
+            within(ProgressUpdate.objects.all(), agreement, each_row=True)
             .select_related("milestone", "author")
             .order_by("-created_at", "-id")
         ),
