@@ -19,6 +19,7 @@ from django.utils import translation
 
 from tracker.accounts.models import Role, User
 from tracker.core.models import Agreement, Category, Organisation, Provision, ResponsibleParty
+from tracker.devtools.benchmarking import logged_in_client
 from tracker.milestones.models import Milestone
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -42,6 +43,19 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (one per test process) rather than in memory, so
+    that the task worker, started as a process of its own by tests/notifications, reads the
+    same database as the test."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -144,14 +158,15 @@ def outsider(db) -> User:
 
 
 def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    # Staff sessions pass the second factor, as the Django admin asks; the others are plain
+    # sessions, as with MFA_REQUIRED_ROLES empty (the tests' default).
+    return logged_in_client(user, second_factor=user.is_staff)
 
 
 @pytest.fixture
 def login():
-    """`login(user)` gives a Django test client logged in as that user."""
+    """`login(user)` gives a Django test client logged in as that user (for staff, with the
+    second factor passed, as the Django admin asks)."""
     return client_for
 
 
@@ -227,3 +242,14 @@ def browser_login(page, live_server):
         page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(\?agreement=[\w-]+)?$"))
 
     return log_in
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that the application's email goes to, for this test;
+    `smtp_server.inbox` holds what it received."""
+    from tests.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        settings.MAILERS = {"default": server.mailer()}
+        yield server

@@ -41,7 +41,8 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site asks for the second factor (tracker.accounts.admin_site).
+    "tracker.accounts.apps.TrackerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Two-factor sign-in: TOTP devices and single-use recovery codes (tracker.accounts.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tracker.core",
     "tracker.accounts",
     "tracker.milestones",
@@ -63,6 +68,8 @@ INSTALLED_APPS = [
     "tracker.provisions",
     "tracker.reports",
 ]
+# Notifications: the app and the database task queue its e-mails go through.
+INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
 # Demo data, the data generator and the benchmark: development and test runs only.
 if DEBUG or TESTING:
     INSTALLED_APPS.append("tracker.devtools")
@@ -79,8 +86,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A session owing its second factor, or its enrolment, reaches only those pages.
+    "tracker.accounts.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tracker.accounts.middleware.UserLanguageMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -102,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.notifications.context_processors.unread_notifications",
                 # The agreement a page shows, for the header's switcher and links.
                 "tracker.core.workspace.context",
             ],
@@ -172,11 +184,29 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# A wrong two-factor code is a failed log-in too (tracker.accounts.two_factor); like a
+# password, the code typed is not kept in the record of the attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # Behind TRUSTED_PROXY_COUNT reverse proxies the client address is read from
 # X-Forwarded-For (see tracker.accounts.access.client_ip); otherwise every attempt would seem
 # to come from the proxy.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "tracker.accounts.access.client_ip"
+
+# --- Two-factor sign-in (tracker.accounts.two_factor) ------------------------------------
+# The roles that must sign in with a second factor (TOTP, or a recovery code). Production
+# asks it of co-chairs, monitors and staff admins unless told otherwise; with DEBUG (and in
+# tests, which set it where they need it) nobody must, so `make run` log-ins stay one step.
+# Anyone may turn it on for themselves, and /admin/ asks it of everyone.
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES", "" if DEBUG or TESTING else "co_chair,monitor,staff_admin"
+)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Minerals Agreement Tracker"
+
+# Invitation links and password-reset links (tracker.accounts.invitations).
+INVITATION_VALID_HOURS = 72
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # Sessions end after 8 idle hours (configurable). Activity renews the expiry, at most once a
 # minute, so that reading pages does not write the session each time
@@ -279,6 +309,34 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Email ----------------------------------------------------------------------------------
+# Notifications, invitations and password resets go out by SMTP when EMAIL_HOST is set;
+# without it (a development machine, or a server without a relay yet) each message is written
+# as a file under var/mail/, so nothing is lost. Django 6.1's MAILERS replaces its EMAIL_*
+# settings (which may not sit beside it); the variables keep those familiar names.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {
@@ -287,3 +345,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Notifications: e-mail and background tasks ---------------------------------------------
+# The worker (`manage.py db_worker`) runs the tasks queued in the database (django-tasks-db);
+# `manage.py send_reminders` writes the daily reminders and digests (tracker.notifications).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Absolute links in e-mails (the item, the preferences) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

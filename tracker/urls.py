@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tracker.accounts.views import set_language
+from tracker.accounts.views import LoginView, set_language
 from tracker.core.views import healthz
 from tracker.provisions import views as provision_views
 from tracker.reports.views import dashboard
@@ -10,12 +10,10 @@ from tracker.reports.views import dashboard
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("healthz", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("tracker.accounts.urls")),
+    path("people/", include("tracker.accounts.people_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("provisions/", provision_views.provision_list, name="provision_list"),
     path("provisions/<int:pk>/", provision_views.provision_detail, name="provision_detail"),
@@ -24,5 +22,6 @@ urlpatterns = [
     path("checks/", include("tracker.monitoring.urls")),
     path("disputes/", include("tracker.disputes.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("notifications/", include("tracker.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

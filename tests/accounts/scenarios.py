@@ -11,12 +11,16 @@ permission predicate takes after the user. The matrix test and the CSRF test sha
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tracker.accounts.matrix import ACTIONS, ANY, Action, relative_ownership
 from tracker.accounts.models import Role, User
@@ -25,8 +29,11 @@ from tracker.core.models import Agreement, Category, Provision
 from tracker.disputes.models import Dispute
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+from tracker.notifications.models import Delivery, Kind, Notification, OutgoingEmail
 
 OTHER_PARTY = {"US": "UA", "UA": "US"}
+#: Every actor's password, for the actions that ask for it (the own-account ones).
+ACTOR_PASSWORD = "matrix-actor-passphrase-31"
 
 
 #: The cast: who acts in a cell, as (role, party).
@@ -76,6 +83,7 @@ class Cell:
             party=self.party,
             is_staff=self.role == Role.STAFF_ADMIN,
             is_superuser=self.role == Role.STAFF_ADMIN,
+            password=make_password(ACTOR_PASSWORD),
         )
 
     def __str__(self) -> str:
@@ -108,6 +116,17 @@ POST_ACTIONS = {
     "record_position",
     "comment",
     "assess_provision",
+    "invite_person",
+    "change_role",
+    "deactivate_person",
+    "reactivate_person",
+    "resend_invitation",
+    "remove_two_factor",
+    "change_own_password",
+    "manage_own_two_factor",
+    "read_notifications",
+    "set_notification_preferences",
+    "retry_email",
 }
 
 CELLS = [
@@ -131,6 +150,16 @@ class Prepared:
     data: dict[str, Any] = field(default_factory=dict)
     query: str = ""
     predicate_args: tuple = ()
+    #: What the acting person must have for the action to change something (their own
+    #: unread notification): called with the actor once the cell has made them.
+    for_actor: Callable[[User], None] | None = None
+
+    def prepare_actor(self, actor) -> None:
+        """Gives the actor what the action needs; it may change the account's session hash
+        (an authenticator app), so the actor is read again after it."""
+        if self.for_actor is not None and actor.is_authenticated:
+            self.for_actor(actor)
+            actor.refresh_from_db()
 
     @property
     def url(self) -> str:
@@ -358,14 +387,106 @@ def prepare(action: str, owner: str | None) -> Prepared:
         provision = world.provision(owner)
         data = {"level": "2", "note": "Half of the milestones are done."}
         return Prepared("post", "provision_assess", (provision.pk,), data, "", (provision,))
+    if action in ("view_person", "change_role", "deactivate_person", "reactivate_person"):
+        person = world.user(owner)
+        seen = {
+            "seen_role": person.role,
+            "seen_party": person.party,
+            "seen_organisation": "",
+            "seen_active": "1",
+        }
+        if action == "view_person":
+            return Prepared("get", "people:detail", (person.pk,), predicate_args=(person,))
+        if action == "change_role":
+            data = {**seen, "role": Role.CO_CHAIR, "party": owner, "organisation": ""}
+            data["reason"] = "Now leads the delegation."
+            return Prepared("post", "people:change_role", (person.pk,), data, "", (person,))
+        if action == "reactivate_person":
+            person.is_active = False
+            person.save()
+            seen["seen_active"] = "0"
+        data = {**seen, "reason": "Left the task force."}
+        return Prepared("post", f"people:{action.split('_')[0]}", (person.pk,), data, "", (person,))
+    if action == "remove_two_factor":
+        person = world.user(owner)
+        TOTPDevice.objects.create(user=person, name="Lost phone", confirmed=True)
+        data = {
+            "two-factor-seen_role": person.role,
+            "two-factor-seen_party": person.party,
+            "two-factor-seen_organisation": "",
+            "two-factor-seen_active": "1",
+            "two-factor-reason": "Lost phone and codes; identity checked by video call.",
+        }
+        return Prepared("post", "people:remove_two_factor", (person.pk,), data, "", (person,))
+    if action == "resend_invitation":
+        person = User.objects.create(
+            username=f"invited-{owner.lower()}@example.org",
+            email=f"invited-{owner.lower()}@example.org",
+            role=Role.MEMBER,
+            party=owner,
+            password=make_password(None),
+        )
+        return Prepared("post", "people:resend_invitation", (person.pk,), {}, "", (person,))
+    if action == "invite_person":
+        data = {
+            "first_name": "Olena",
+            "last_name": "Kovalenko",
+            "email": "olena.kovalenko@example.org",
+            "role": Role.MEMBER,
+            "party": "UA",
+            "organisation": "",
+            "language": "uk",
+        }
+        return Prepared("post", "people:invite", (), data, "", ())
+    if action == "change_own_password":
+        new = "a-new-unusual-passphrase-42"
+        data = {"old_password": ACTOR_PASSWORD, "new_password1": new, "new_password2": new}
+        return Prepared("post", "password_change", (), data, "", ())
+    if action == "manage_own_two_factor":
+
+        def give_app(actor: User) -> None:
+            TOTPDevice.objects.create(user=actor, name="Phone", confirmed=True)
+
+        data = {"disable-password": ACTOR_PASSWORD}
+        return Prepared("post", "two_factor_disable", (), data, "", (), for_actor=give_app)
     if action == "export_report":
         world.milestone("US")
         query = f"?agreement={world.agreement.short_name}&format=csv"
         return Prepared("get", "reports:compliance", (), {}, query, ())
+    if action == "read_notifications":
+        milestone = world.milestone("UA")
+
+        def unread_notification(actor: User) -> None:
+            Notification.objects.create(
+                recipient=actor,
+                kind=Kind.MILESTONE_RETURNED,
+                key=f"matrix:{actor.pk}",
+                milestone=milestone,
+                shown_at=timezone.now(),
+                in_app=Delivery.IMMEDIATE,
+                email=Delivery.OFF,
+            )
+
+        return Prepared("post", "notifications:read_all", (), {}, "", (), unread_notification)
+    if action == "set_notification_preferences":
+        data = {}
+        for kind in Kind.values:
+            data[f"{kind}-email"] = Delivery.DIGEST
+            data[f"{kind}-in_app"] = Delivery.IMMEDIATE
+        return Prepared("post", "notifications:settings", (), data, "", ())
+    if action == "retry_email":
+        email = OutgoingEmail.objects.create(
+            recipient=world.user("UA"),
+            key="matrix:failed",
+            state=OutgoingEmail.State.FAILED,
+            attempts=10,
+            last_error="SMTPRecipientsRefused: 550",
+        )
+        return Prepared("post", "notifications:retry", (email.pk,), {}, "", ())
     raise ValueError(f"no scenario for {action}")
 
 
-TRACKED_APPS = ("core", "accounts", "milestones", "monitoring", "disputes")
+TRACKED_APPS = ("core", "accounts", "milestones", "monitoring", "disputes", "notifications")
 
 
 def database_snapshot() -> dict[str, list[dict[str, Any]]]:

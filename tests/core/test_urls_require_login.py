@@ -1,5 +1,6 @@
 """Every page sends an anonymous visitor to the log-in page, except log-in itself,
-/healthz and the language switch (which the log-in page uses).
+/healthz, the language switch (which the log-in page uses), the password reset and the
+invitation link.
 
 The URL patterns are read from tracker.urls, so a new page is covered the day it is added.
 """
@@ -14,7 +15,20 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-OPEN_TO_ANONYMOUS = {"login", "healthz", "set_language", "admin:login", "admin:logout"}
+OPEN_TO_ANONYMOUS = {
+    "login",
+    "healthz",
+    "set_language",
+    "admin:login",
+    "admin:logout",
+    # Password reset and the invitation link are for people who cannot log in yet.
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    "invitation_new_link",
+}
 SAMPLE_BY_CONVERTER = {"IntConverter": 1, "UUIDConverter": uuid.UUID(int=1)}
 SAMPLE_BY_NAME = {"app_label": "core"}
 

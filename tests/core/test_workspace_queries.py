@@ -15,21 +15,21 @@ from tests.agreements import AgreementRows, build_agreement, grow
 from tests.core.test_workspace import switcher
 
 # Page → the queries it runs: the session and the user, the agreements (one query for the
-# resolver and the header's switcher), then the page's own.
+# resolver and the header's switcher), the header's unread notifications, then the page's own.
 PAGES = {
-    "dashboard": 15,
-    "provision_list": 6,
-    "milestone_list": 7,
-    "check_list": 7,
-    "dispute_list": 7,
-    "activity": 9,
-    "report": 17,
-    "check_create": 6,
-    "dispute_create": 5,
-    "provision_detail": 12,
-    "milestone_detail": 7,
-    "check_detail": 12,
-    "dispute_detail": 7,
+    "dashboard": 16,
+    "provision_list": 7,
+    "milestone_list": 8,
+    "check_list": 8,
+    "dispute_list": 8,
+    "activity": 10,
+    "report": 18,
+    "check_create": 7,
+    "dispute_create": 6,
+    "provision_detail": 13,
+    "milestone_detail": 8,
+    "check_detail": 13,
+    "dispute_detail": 8,
 }
 
 

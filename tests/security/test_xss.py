@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from tests.conftest import client_for
 from tests.security.pages import PageWorld, build_world, page_urls
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
@@ -56,9 +57,8 @@ FIELDS = {
 
 
 def viewer(world: PageWorld) -> Client:
-    client = Client()
-    client.force_login(world.author)
-    return client
+    # client_for: the author is staff here, and the admin asks for a second factor.
+    return client_for(world.author)
 
 
 @pytest.mark.django_db

@@ -1,4 +1,6 @@
-"""Users, their role, party and organisation, managed by staff in the Django admin.
+"""Users in the Django admin, for superusers. Staff admins invite and manage people on the
+people page (tracker.accounts.people_views), which keeps the reason of each change; the
+admin's forms check the same rule of role and party, and ask for the email address.
 
 django-axes registers its own admin pages (access attempts, access failures): a locked-out
 person is unlocked by deleting their access attempt there.
@@ -13,22 +15,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker.accounts.models import Role, User
-from tracker.core.models import Affiliation
-
-DELEGATION_PARTIES = (Affiliation.US, Affiliation.UA)
-
-
-def role_party_error(role: str, party: str | None) -> str | None:
-    """The database constraints on role and party, said in words next to the party field."""
-    if role in (Role.CO_CHAIR, Role.MEMBER) and party not in DELEGATION_PARTIES:
-        return _(
-            "A co-chair or member speaks for a delegation: choose United States or Ukraine "
-            "as the party."
-        )
-    if role in (Role.MONITOR, Role.OBSERVER) and party != Affiliation.INDEPENDENT:
-        return _("Monitors and observers are independent: choose Independent as the party.")
-    return None
+from tracker.accounts.models import User
+from tracker.accounts.services import role_party_error
 
 
 class RolePartyFormMixin(forms.ModelForm):
@@ -50,7 +38,15 @@ class TrackerUserChangeForm(RolePartyFormMixin, UserChangeForm):
 class TrackerUserCreationForm(RolePartyFormMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ("username", "first_name", "last_name", "role", "party", "organisation")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "party",
+            "organisation",
+        )
 
 
 @admin.register(User)
@@ -78,5 +74,8 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Task force"), {"fields": ("first_name", "last_name", "role", "party", "organisation")}),
+        (
+            _("Task force"),
+            {"fields": ("first_name", "last_name", "email", "role", "party", "organisation")},
+        ),
     )

@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+from django_htmx.http import HttpResponseClientRedirect
+
+from tracker.accounts.two_factor import is_required
 
 # Set by set_language when someone chooses a language before logging in; log-in keeps the
 # session's data, so the choice reaches the log-in request and is saved on the user.
@@ -125,3 +130,39 @@ class SessionRenewalMiddleware:
             if due or session.modified:
                 session[RENEWED_AT_KEY] = now  # marks it modified: SessionMiddleware saves it
         return response
+
+
+# What a session that owes its enrolment may still reach. Static files never get here
+# (WhiteNoise, or runserver's static handler, answers them first).
+OPEN_BEFORE_ENROLMENT = frozenset({"two_factor_setup", "logout", "set_language", "healthz"})
+
+
+class TwoFactorMiddleware:
+    """A person whose role must sign in with a second factor (settings.MFA_REQUIRED_ROLES)
+    and whose session has not passed one is sent to enrol before anything else.
+
+    Such a session has no authenticator behind it: log-in asks for the code whenever there
+    is one, and adding one ends the account's other sessions (tracker.accounts.two_factor).
+    So this needs no query: the role is on the user, and OTPMiddleware (before this one)
+    knows whether the session was verified.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified() or not is_required(user):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in OPEN_BEFORE_ENROLMENT:
+            return None
+        url = reverse("two_factor_setup")
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(url)
+        return HttpResponseRedirect(url)

@@ -23,6 +23,17 @@ comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
 export the compliance report                    ``can_export_report(user)``
 download an evidence file                       ``can_download_evidence(user, evidence)``
+open the people page                            ``can_view_people(user)``
+see a person (their page, their row)            ``can_view_person(user, person)``
+invite a person                                 ``can_invite_people(user)``
+change a person's role, party or organisation;  ``can_manage_person(user, person)``
+deactivate or reactivate them; invite again;
+remove their authenticator app
+change one's own password, set up or turn off   ``can_manage_own_account(user)``
+one's own two-factor sign-in
+read one's own notifications, mark them read    ``can_read_notifications(user)``
+choose how one hears of each kind               ``can_set_notification_preferences(user)``
+see e-mail deliveries, send a failed one again  ``can_manage_email_deliveries(user)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -45,8 +56,17 @@ Decisions taken here:
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
 - Each co-chair may assess any provision: an assessment records the co-chair's party, so the
   two delegations' judgements stand side by side.
-- Staff admins read every page; their edits go through the Django admin.
+- Staff admins read every page; they manage people on the people page, and reference data
+  in the Django admin.
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- People are managed by staff admins on the people page; co-chairs see their own party's
+  people there, read-only. Nobody changes their own role or deactivates themselves (another
+  staff admin does), so the last staff admin cannot lock everyone out by a slip.
+- Every logged-in, active account manages its own password and second factor, a person
+  without a role included: securing an account is not access to the tracker's data.
+- Everyone with a role has an inbox and chooses how to hear of things; what reaches them is
+  decided by tracker.notifications.recipients. Only staff admins see the e-mail deliveries
+  (whose addresses failed) and send a failed e-mail again.
 """
 
 from __future__ import annotations
@@ -152,5 +172,44 @@ def can_export_report(user: User) -> bool:
     return can_view(user)
 
 
+def can_view_people(user: User) -> bool:
+    return _active(user) and user.role in (Role.STAFF_ADMIN, Role.CO_CHAIR)
+
+
+def can_view_person(user: User, person: User) -> bool:
+    """Staff admins see everyone; a co-chair sees the people of their own party."""
+    if not _active(user):
+        return False
+    if user.role == Role.STAFF_ADMIN:
+        return True
+    return user.role == Role.CO_CHAIR and person.party == user.party
+
+
+def can_invite_people(user: User) -> bool:
+    return _active(user) and user.role == Role.STAFF_ADMIN
+
+
+def can_manage_person(user: User, person: User) -> bool:
+    """Role, party, organisation, deactivation, a new invitation: never one's own account."""
+    return _active(user) and user.role == Role.STAFF_ADMIN and person.pk != user.pk
+
+
+def can_manage_own_account(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
     return can_view(user)
+
+
+def can_read_notifications(user: User) -> bool:
+    """One's own inbox: every role (a notification is only ever shown to its recipient)."""
+    return can_view(user)
+
+
+def can_set_notification_preferences(user: User) -> bool:
+    return can_view(user)
+
+
+def can_manage_email_deliveries(user: User) -> bool:
+    return _active(user) and user.role == Role.STAFF_ADMIN
