@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tracker.disputes",
     "tracker.provisions",
     "tracker.reports",
+    "tracker.organisations",
 ]
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]

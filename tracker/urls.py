@@ -23,5 +23,6 @@ urlpatterns = [
     path("disputes/", include("tracker.disputes.urls")),
     path("reports/", include("tracker.reports.urls")),
     path("notifications/", include("tracker.notifications.urls")),
+    path("organisations/", include("tracker.organisations.urls")),
     path("admin/", admin.site.urls),
 ]

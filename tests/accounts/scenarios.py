@@ -22,10 +22,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tracker.accounts.matrix import ACTIONS, ANY, Action, relative_ownership
+from tracker.accounts.matrix import ACTIONS, ANY, INDEPENDENT, Action, relative_ownership
 from tracker.accounts.models import Role, User
 from tracker.core.evidence import store_evidence
-from tracker.core.models import Agreement, Category, Provision
+from tracker.core.models import Agreement, Category, Organisation, Provision
 from tracker.disputes.models import Dispute
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
@@ -94,6 +94,8 @@ class Cell:
 def _owners(action: Action) -> tuple[str | None, ...]:
     if action.ownerships == (ANY,):
         return (None,)
+    if INDEPENDENT in action.ownerships:
+        return ("US", "UA", "IND")
     if "joint" in action.ownerships:
         return ("US", "UA", "JOINT")
     return ("US", "UA")
@@ -127,6 +129,8 @@ POST_ACTIONS = {
     "read_notifications",
     "set_notification_preferences",
     "retry_email",
+    "create_organisation",
+    "edit_organisation",
 }
 
 CELLS = [
@@ -387,6 +391,28 @@ def prepare(action: str, owner: str | None) -> Prepared:
         provision = world.provision(owner)
         data = {"level": "2", "note": "Half of the milestones are done."}
         return Prepared("post", "provision_assess", (provision.pk,), data, "", (provision,))
+    if action == "create_organisation":
+        data = {
+            "name": f"Minerals office of {owner}",
+            "name_uk": "",
+            "kind": "agency",
+            "affiliation": owner,
+            "reason": "",
+        }
+        return Prepared("post", "organisations:create", (), data, "", (owner,))
+    if action == "edit_organisation":
+        organisation = Organisation.objects.create(
+            name=f"Minerals office of {owner}", kind="agency", affiliation=owner
+        )
+        data = {
+            "version": organisation.version,
+            "name": f"Critical minerals office of {owner}",
+            "name_uk": "",
+            "kind": "agency",
+            "affiliation": owner,
+            "reason": "Renamed by decree.",
+        }
+        return Prepared("post", "organisations:edit", (organisation.pk,), data, "", (organisation,))
     if action in ("view_person", "change_role", "deactivate_person", "reactivate_person"):
         person = world.user(owner)
         seen = {

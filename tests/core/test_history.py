@@ -12,6 +12,8 @@ def test_admin_edit_records_the_staff_user_and_the_changed_field(login, staff_ad
             "name_uk": "Державна служба геології та надр",
             "kind": Organisation.Kind.AGENCY,
             "affiliation": "UA",
+            "reason": "Official name since the reform.",
+            "seen_version": organisation.version,
             "_save": "Save",
         },
     )
@@ -19,7 +21,9 @@ def test_admin_edit_records_the_staff_user_and_the_changed_field(login, staff_ad
     latest, previous = organisation.history.order_by("-history_date", "-history_id")[:2]
     assert latest.history_user == staff_admin
     assert latest.history_type == "~"
-    assert set(latest.diff_against(previous).changed_fields) == {"name", "name_uk"}
+    assert latest.history_change_reason == "Official name since the reform."
+    # The edit also raises the version, so a directory form opened before it cannot overwrite it.
+    assert set(latest.diff_against(previous).changed_fields) == {"name", "name_uk", "version"}
 
 
 def test_refused_admin_edit_leaves_no_history(login, member_ua, organisation):

@@ -164,7 +164,9 @@ def test_admin_saves_a_provision_in_both_languages(login, staff_admin, agreement
             "text_uk": "Сторони відкривають спільну кімнату даних.",
             "category": Category.GEOLOGICAL_SURVEY,
             "responsible_party": "JOINT",
-            "value_chain_stages": "[]",
+            # Stages are checkboxes (none ticked); the provision's milestones are an inline.
+            "milestones-TOTAL_FORMS": "0",
+            "milestones-INITIAL_FORMS": "0",
         },
     )
 

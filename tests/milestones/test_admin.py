@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tracker.milestones import services
 from tracker.milestones.models import Status
 
@@ -36,3 +38,78 @@ def test_admin_cannot_edit_the_progress_log(login, staff_admin, member_ua, miles
     entry.refresh_from_db()
     assert entry.note == "Begun"
     assert response.status_code == 403
+
+
+def _change_data(milestone, **fields) -> dict:
+    return {
+        "provision": milestone.provision_id,
+        "title": milestone.title,
+        "title_uk": milestone.title_uk,
+        "description": milestone.description,
+        "description_uk": milestone.description_uk,
+        "responsible_party": milestone.responsible_party,
+        "lead_organisation": "",
+        "_save": "Save",
+        **fields,
+    }
+
+
+def test_admin_change_form_shows_the_due_date_but_offers_no_field_for_it(
+    login, staff_admin, milestone_ua
+):
+    page = login(staff_admin).get(f"/admin/milestones/milestone/{milestone_ua.pk}/change/")
+    body = page.content.decode()
+
+    assert 'name="due_date"' not in body
+    assert '<div class="readonly">30 Jun 2026</div>' in body
+    assert "planning page, which asks for the reason" in body
+
+
+def test_admin_post_cannot_move_the_due_date(login, staff_admin, milestone_ua):
+    response = login(staff_admin).post(
+        f"/admin/milestones/milestone/{milestone_ua.pk}/change/",
+        _change_data(milestone_ua, title="Publish the survey tender", due_date="2031-12-31"),
+    )
+
+    assert response.status_code == 302
+    milestone_ua.refresh_from_db()
+    assert milestone_ua.title == "Publish the survey tender"
+    assert milestone_ua.due_date.isoformat() == "2026-06-30"
+    assert milestone_ua.history.first().due_date.isoformat() == "2026-06-30"
+
+
+def test_admin_add_form_takes_the_first_due_date(login, staff_admin, provision):
+    client = login(staff_admin)
+    assert 'name="due_date"' in client.get("/admin/milestones/milestone/add/").content.decode()
+
+    response = client.post(
+        "/admin/milestones/milestone/add/",
+        {
+            "provision": provision.pk,
+            "title": "Open the data room",
+            "title_uk": "",
+            "description": "",
+            "description_uk": "",
+            "responsible_party": "JOINT",
+            "lead_organisation": "",
+            "due_date": "2027-01-31",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302
+    assert provision.milestones.get().due_date.isoformat() == "2027-01-31"
+
+
+def test_admin_picks_provision_and_lead_organisation_by_typing(login, staff_admin, milestone_ua):
+    body = (
+        login(staff_admin)
+        .get(f"/admin/milestones/milestone/{milestone_ua.pk}/change/")
+        .content.decode()
+    )
+
+    for field in ("provision", "lead_organisation"):
+        select = re.search(f'<select name="{field}"[^>]*>', body).group(0)
+        assert 'class="admin-autocomplete"' in select
+        assert f'data-field-name="{field}"' in select
+    assert "vForeignKeyRawIdAdminField" not in body

@@ -148,6 +148,8 @@ def page_urls(world: PageWorld) -> dict[str, str]:
         "disputes:create": ("disputes:create", ()),
         "disputes:detail": ("disputes:detail", (world.dispute.pk,)),
         "reports:compliance": ("reports:compliance", ()),
+        "organisations:list": ("organisations:list", ()),
+        "organisations:detail": ("organisations:detail", (world.organisation.pk,)),
     }
     urls = {}
     for key, (name, args) in wanted.items():

@@ -31,7 +31,10 @@ FIELDS = {
         ["provision_list", "provision_detail", "dashboard", "reports:compliance"],
     ),
     "provision text": (lambda w: w.provision.text, ["provision_detail"]),
-    "organisation name": (lambda w: w.organisation.name, ["milestones:detail"]),
+    "organisation name": (
+        lambda w: w.organisation.name,
+        ["milestones:detail", "organisations:list", "organisations:detail"],
+    ),
     "check criterion": (
         lambda w: w.check.criterion,
         ["monitoring:list", "monitoring:detail", "provision_detail"],

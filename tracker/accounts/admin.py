@@ -57,6 +57,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "party", "is_active", "is_staff", "organisation")
     list_select_related = ("organisation",)
     search_fields = ("username", "first_name", "last_name", "email")
+    autocomplete_fields = ("organisation",)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (

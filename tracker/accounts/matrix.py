@@ -8,7 +8,8 @@ cell — each person of the cast × action × object ownership — against both 
 Ownership is relative to the person acting: ``own`` is an object of their own party,
 ``other`` one of the other party, ``joint`` one both parties carry. Independent people
 (monitors, observers, staff admins) belong to no party, so every party's object is ``other``
-to them and ``own`` does not apply.
+to them and ``own`` does not apply. Organisations are never joint: one that belongs to
+neither party is ``independent``, whoever acts.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from dataclasses import dataclass, field
 from tracker.accounts.models import Role
 
 OWN, OTHER, JOINT = "own", "other", "joint"
+#: An organisation of neither party (affiliation IND).
+INDEPENDENT = "independent"
 #: The single column of actions that are not about one party's object.
 ANY = "any"
 
 PARTY_OWNED = (OWN, OTHER, JOINT)
 BETWEEN_PARTIES = (OWN, OTHER)  # disputes are always raised by one party against the other
+AFFILIATED = (OWN, OTHER, INDEPENDENT)  # organisations: a party's, or independent
 
 #: The columns of the printed matrix; the cast of the test has one or two people per column.
 ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -314,15 +318,34 @@ ACTIONS: tuple[Action, ...] = (
         (ANY,),
         _roles(*READERS, "", to=(ANY,)),
     ),
+    Action(
+        "create_organisation",
+        "Add an organisation to the directory",
+        "can_create_organisation",
+        "the party of the new organisation",
+        AFFILIATED,
+        {Role.CO_CHAIR: frozenset({OWN, INDEPENDENT}), Role.STAFF_ADMIN: frozenset(AFFILIATED)},
+    ),
+    Action(
+        "edit_organisation",
+        "Edit an organisation of the directory (names, kind, party)",
+        "can_edit_organisation",
+        "the organisation's party",
+        AFFILIATED,
+        {Role.CO_CHAIR: frozenset({OWN, INDEPENDENT}), Role.STAFF_ADMIN: frozenset(AFFILIATED)},
+    ),
 )
 
 ACTIONS_BY_KEY = {action.key: action for action in ACTIONS}
 
 
 def relative_ownership(user_party: str, owner_party: str) -> str:
-    """``own``/``other``/``joint`` of an object owned by ``owner_party`` (US, UA, JOINT)."""
+    """``own``/``other``/``joint``/``independent`` of an object owned by ``owner_party`` (US,
+    UA, JOINT, or IND for an organisation of neither party)."""
     if owner_party == "JOINT":
         return JOINT
+    if owner_party == "IND":
+        return INDEPENDENT
     if owner_party == user_party:
         return OWN
     return OTHER
@@ -370,7 +393,9 @@ def as_markdown() -> str:
         "**own** (their party's), **other** (the other party's), **joint** (carried by both",
         "parties); **all** means every object; **—** means never. Monitors, observers and",
         "staff admins are independent: they have no party, so for them every party's object",
-        'is *other*. A person with no role sees only the "no access yet" page.',
+        'is *other*. A person with no role sees only the "no access yet" page. An',
+        "organisation of neither party (an NGO, an international organisation) is",
+        "**independent**, whoever acts.",
         "",
         header,
         rule,
@@ -386,6 +411,10 @@ def as_markdown() -> str:
         "page (`/people/`), and reference data in the Django admin (`/admin/`), which needs",
         "`is_staff` and a session that passed the second factor; the other actions of the",
         "table are refused to them. Nobody changes their own role or deactivates themselves.",
+        "",
+        "The organisations directory shows each person's name, role and party to every role,",
+        "and their e-mail address to co-chairs, members, monitors and staff admins only",
+        "(`can_see_contact_details`): observers are outside organisations.",
         "",
     ]
     return "\n".join(lines)

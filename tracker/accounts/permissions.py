@@ -34,6 +34,9 @@ one's own two-factor sign-in
 read one's own notifications, mark them read    ``can_read_notifications(user)``
 choose how one hears of each kind               ``can_set_notification_preferences(user)``
 see e-mail deliveries, send a failed one again  ``can_manage_email_deliveries(user)``
+add an organisation to the directory            ``can_create_organisation(user, party)``
+edit an organisation of the directory           ``can_edit_organisation(user, organisation)``
+see the e-mail addresses in the directory       ``can_see_contact_details(user)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -56,14 +59,22 @@ Decisions taken here:
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
 - Each co-chair may assess any provision: an assessment records the co-chair's party, so the
   two delegations' judgements stand side by side.
-- Staff admins read every page; they manage people on the people page, and reference data
-  in the Django admin.
+- Staff admins read every page; they manage people on the people page, organisations in the
+  directory, and other reference data in the Django admin.
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
 - People are managed by staff admins on the people page; co-chairs see their own party's
   people there, read-only. Nobody changes their own role or deactivates themselves (another
   staff admin does), so the last staff admin cannot lock everyone out by a slip.
 - Every logged-in, active account manages its own password and second factor, a person
   without a role included: securing an account is not access to the tracker's data.
+- The organisations directory: every role reads it. Staff admins add and edit every
+  organisation; a co-chair adds and edits those of their own party and independent ones (an
+  NGO, an international organisation), never the other party's, whose delegation keeps its
+  own agencies and companies; moving an organisation to a party counts as adding one to it.
+- The directory shows each person's name, role and party to every role; their e-mail
+  address only to the task force itself (co-chairs, members, monitors, staff admins), not to
+  observers, who are outside organisations. Hiding is not a refusal, so this rule is tested
+  on the page and is not a row of the matrix.
 - Everyone with a role has an inbox and chooses how to hear of things; what reaches them is
   decided by tracker.notifications.recipients. Only staff admins see the e-mail deliveries
   (whose addresses failed) and send a failed e-mail again.
@@ -74,11 +85,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tracker.accounts.models import Role
-from tracker.core.models import ResponsibleParty
+from tracker.core.models import Affiliation, ResponsibleParty
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-    from tracker.core.models import Evidence, Provision
+    from tracker.core.models import Evidence, Organisation, Provision
     from tracker.disputes.models import Dispute
     from tracker.milestones.models import Milestone
     from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
@@ -213,3 +224,26 @@ def can_set_notification_preferences(user: User) -> bool:
 
 def can_manage_email_deliveries(user: User) -> bool:
     return _active(user) and user.role == Role.STAFF_ADMIN
+
+
+def _looks_after(user: User, affiliation: str | None) -> bool:
+    """Staff admins look after every organisation; a co-chair, their party's and independent
+    ones (`affiliation` None: any at all, i.e. whether to offer the action)."""
+    if not _active(user):
+        return False
+    if user.role == Role.STAFF_ADMIN:
+        return True
+    return user.role == Role.CO_CHAIR and affiliation in (None, user.party, Affiliation.INDEPENDENT)
+
+
+def can_create_organisation(user: User, party: str | None = None) -> bool:
+    """Add an organisation of `party` (US, UA, IND); without one: whether to offer it at all."""
+    return _looks_after(user, party)
+
+
+def can_edit_organisation(user: User, organisation: Organisation) -> bool:
+    return _looks_after(user, organisation.affiliation)
+
+
+def can_see_contact_details(user: User) -> bool:
+    return _active(user) and user.role in (*DELEGATE_ROLES, Role.MONITOR, Role.STAFF_ADMIN)

@@ -1,4 +1,19 @@
+"""Admin of agreements, organisations, minerals, assessments and evidence.
+
+Built for staff entering data by hand: an agreement's provisions are edited on the
+agreement's page, related rows are picked by typing (autocomplete) rather than by id, and a
+list of codes (value-chain stages) is a row of checkboxes. The provision's own page, with its
+milestones, is registered by tracker.provisions (it needs the milestones app, which core may
+not import).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.core.models import (
@@ -9,6 +24,17 @@ from tracker.core.models import (
     Provision,
     ProvisionAssessment,
 )
+from tracker.core.organisations import clean_name, organisation_errors
+
+
+class ProvisionInline(admin.TabularInline):
+    """An agreement's provisions, one row each; the change link opens the provision with its
+    milestones, minerals and stages."""
+
+    model = Provision
+    extra = 0
+    fields = ("reference", "title", "title_uk", "category", "responsible_party")
+    show_change_link = True
 
 
 @admin.register(Agreement)
@@ -16,14 +42,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ("short_name", "title", "signed_on", "place")
     search_fields = ("title", "title_uk", "short_name")
     list_filter = ("signed_on",)
-
-
-@admin.register(Provision)
-class ProvisionAdmin(SimpleHistoryAdmin):
-    list_display = ("reference", "title", "category", "responsible_party", "agreement")
-    list_filter = ("agreement", "category", "responsible_party", "minerals")
-    search_fields = ("reference", "title", "title_uk", "text")
-    filter_horizontal = ("minerals",)
+    inlines = [ProvisionInline]
 
 
 @admin.register(ProvisionAssessment)
@@ -32,13 +51,70 @@ class ProvisionAssessmentAdmin(SimpleHistoryAdmin):
     list_filter = ("level", "party")
     search_fields = ("provision__reference", "note")
     list_select_related = ("provision", "assessed_by")
+    autocomplete_fields = ("provision", "assessed_by")
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    """The directory's rules here too: no name another organisation uses, in either language
+    or case, and a reason for every change, which the history keeps."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=100,
+        required=False,
+        help_text=_("Kept in the organisation's history. Needed when changing an organisation."),
+    )
+    # The version the form was rendered from: a save over someone else's later edit (here
+    # or in the directory) is refused instead of overwriting it.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ("name", "name_uk", "kind", "affiliation")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Organisation.objects.filter(pk=self.instance.pk).values("version").get()
+            if cleaned.get("seen_version") != current["version"]:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else changed this organisation after you opened it. Open it "
+                        "again to see the current values, then make your change."
+                    ),
+                    code="stale",
+                )
+        for name in ("name", "name_uk"):
+            if name in cleaned:
+                cleaned[name] = clean_name(cleaned[name])
+        for field, message in organisation_errors(cleaned, instance=self.instance).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        if self.instance.pk and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason", _("Say why the organisation changes: the history keeps the reason.")
+            )
+        return cleaned
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    form = OrganisationAdminForm
     list_display = ("name", "kind", "affiliation")
     list_filter = ("kind", "affiliation")
     search_fields = ("name", "name_uk")
+    readonly_fields = ("version",)
+
+    def save_model(self, request, obj: Organisation, form, change: bool) -> None:
+        obj._change_reason = form.cleaned_data.get("reason", "").strip()
+        if change:
+            # An edit form of the directory rendered before this save must not overwrite it.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Mineral)

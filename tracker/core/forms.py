@@ -1,4 +1,5 @@
-"""What every form shares: one field template, a filter form class, one date input.
+"""What every form shares: one field template, a filter form class, one date input, and the
+value-chain stages of a provision as checkboxes (`ValueChainStagesField`).
 
 Every field renders through ``templates/forms/field.html`` (``FORM_RENDERER`` below, set in
 settings): ``{{ field.as_field_group }}`` gives the label above the field, the help text, the
@@ -10,8 +11,13 @@ filter form, where every field is optional: the filter forms of the lists are `F
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from tracker.core.models import ValueChainStage
 
 
 class FormRenderer(TemplatesSetting):
@@ -35,3 +41,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ValueChainStagesField(forms.MultipleChoiceField):
+    """Provision.value_chain_stages (a JSON list of codes) as one checkbox per stage, kept in
+    the order of ValueChainStage whatever order they were ticked in."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Value-chain stages"))
+        kwargs.setdefault("required", False)
+        super().__init__(choices=ValueChainStage.choices, **kwargs)
+
+    def clean(self, value: Any) -> list[str]:
+        chosen = set(super().clean(value))
+        return [code for code in ValueChainStage.values if code in chosen]

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -149,12 +149,26 @@ class Organisation(models.Model):
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     affiliation = models.CharField(_("party"), max_length=3, choices=Affiliation.choices)
+    # Raised by one on every edit through tracker.accounts.organisations; an edit form carries
+    # the value it was rendered with, so an edit based on stale data is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            # The directory refuses a name that differs from another only in case (in either
+            # language, tracker.accounts.organisations); these catch what slips past that
+            # check in a race. SQLite's lower() folds only ASCII letters; PostgreSQL's folds all.
+            models.UniqueConstraint(Lower("name"), name="organisation_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name_uk"),
+                condition=~models.Q(name_uk=""),
+                name="organisation_name_uk_ci_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return localized(self, "name")

@@ -22,7 +22,7 @@ class DisputeAdmin(SimpleHistoryAdmin):
     list_display = ("title", "raised_by_party", "responding_party", "status", "response_due")
     list_filter = ("status", "raised_by_party", "agreement")
     search_fields = ("title", "description", "resolution")
-    filter_horizontal = ("provisions",)
+    autocomplete_fields = ("agreement", "provisions", "raised_by")
     # Status moves go through tracker.disputes.services, which writes the timeline with them.
     readonly_fields = ("status", "resolution", "resolved_on", "raised_by_party", "responding_party")
     inlines = [DisputeEventInline]

@@ -1,11 +1,20 @@
-"""Admin of milestones: staff keep the reference data (titles, dates, parties) up to date.
+"""Admin of milestones: staff keep the reference data (titles, parties, lead organisation)
+up to date.
 
 The workflow fields (status, progress, completion, verification, version) are read-only
 here: they change only through tracker/milestones/services.py, which checks the rules and
-writes the progress log. The progress log itself is read-only.
+writes the progress log. So is a milestone's due date once it exists: moving it is
+re-planning, which needs a reason and is done on the planning pages; the admin sets a due
+date only on a milestone it adds. The progress log itself is read-only.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.milestones.models import Milestone, ProgressUpdate
@@ -19,9 +28,63 @@ WORKFLOW_FIELDS = (
     "version",
 )
 
+DUE_DATE_HELP = _(
+    "Set when the milestone is added. Moving it later is re-planning: do it on the "
+    "milestone's planning page, which asks for the reason and keeps the first (baseline) date."
+)
+
+
+class MilestoneAdminForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        # What staff edit; the workflow fields are shown read-only beside these.
+        fields = (
+            "provision",
+            "title",
+            "title_uk",
+            "description",
+            "description_uk",
+            "responsible_party",
+            "lead_organisation",
+            "due_date",
+        )
+        help_texts = {"due_date": DUE_DATE_HELP}
+
+
+class MilestoneInlineForm(MilestoneAdminForm):
+    """A row of a provision's milestones: a new row takes a due date, an existing one shows
+    its date and ignores any other value posted for it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["due_date"].disabled = True
+
+
+class MilestoneInline(admin.TabularInline):
+    """A provision's milestones on the provision's admin page (tracker.provisions.admin)."""
+
+    model = Milestone
+    form = MilestoneInlineForm
+    extra = 0
+    fields = (
+        "title",
+        "title_uk",
+        "responsible_party",
+        "lead_organisation",
+        "due_date",
+        "status",
+        "percent_complete",
+        "verified_at",
+    )
+    readonly_fields = ("status", "percent_complete", "verified_at")
+    autocomplete_fields = ("lead_organisation",)
+    show_change_link = True
+
 
 @admin.register(Milestone)
 class MilestoneAdmin(SimpleHistoryAdmin):
+    form = MilestoneAdminForm
     list_display = (
         "title",
         "provision",
@@ -33,12 +96,22 @@ class MilestoneAdmin(SimpleHistoryAdmin):
         "verified_at",
     )
     list_filter = ("status", "responsible_party", "provision__category", "provision")
-    search_fields = ("title", "title_uk", "description", "description_uk")
+    search_fields = (
+        "title",
+        "title_uk",
+        "description",
+        "description_uk",
+        "provision__reference",
+    )
     list_select_related = ("provision", "lead_organisation")
     date_hierarchy = "due_date"
     list_per_page = 50
-    readonly_fields = WORKFLOW_FIELDS
-    raw_id_fields = ("provision", "lead_organisation")
+    autocomplete_fields = ("provision", "lead_organisation")
+
+    def get_readonly_fields(self, request, obj: Milestone | None = None) -> tuple[str, ...]:
+        if obj is None:
+            return WORKFLOW_FIELDS
+        return (*WORKFLOW_FIELDS, "due_date")
 
 
 @admin.register(ProgressUpdate)

@@ -20,7 +20,7 @@ class MonitoringCheckAdmin(SimpleHistoryAdmin):
     list_filter = ("result", "severity", "provision__category", "provision")
     search_fields = ("criterion", "criterion_uk", "finding")
     list_select_related = ("provision", "monitor")
-    raw_id_fields = ("milestone", "follows_up", "evidence")
+    autocomplete_fields = ("provision", "milestone", "monitor", "follows_up", "evidence")
     inlines = [CorrectiveActionInline]
 
 
@@ -29,5 +29,5 @@ class CorrectiveActionAdmin(SimpleHistoryAdmin):
     list_display = ("description", "owner_party", "due_date", "state")
     list_filter = ("state", "owner_party")
     search_fields = ("description", "closing_note")
-    raw_id_fields = ("check_record",)
+    autocomplete_fields = ("check_record",)
     readonly_fields = CLOSING_FIELDS
