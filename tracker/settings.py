@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.notifications.context_processors.unread_notifications",
+                # The agreement a page shows, for the header's switcher and links.
+                "tracker.core.workspace.context",
             ],
         },
     },

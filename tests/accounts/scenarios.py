@@ -477,7 +477,7 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return Prepared("post", "two_factor_disable", (), data, "", (), for_actor=give_app)
     if action == "export_report":
         world.milestone("US")
-        query = f"?agreement={world.agreement.pk}&format=csv"
+        query = f"?agreement={world.agreement.short_name}&format=csv"
         return Prepared("get", "reports:compliance", (), {}, query, ())
     if action == "read_notifications":
         milestone = world.milestone("UA")

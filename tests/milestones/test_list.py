@@ -292,12 +292,13 @@ def make_many(provision: Provision, organisation: Organisation, count: int) -> N
     )
 
 
-# Session, user, the filter options (one query for all three lists), the counters (which also
-# give the paginator its count), the page's ids and then its rows. The session is not saved:
-# it was renewed less than a minute ago (SessionRenewalMiddleware).
-LIST_QUERIES = 7  # with the header's unread count
+# Session, user, the agreements (tracker.core.workspace), the filter options (one query for
+# all three lists), the counters (which also give the paginator its count), the page's ids
+# and then its rows. The session is not saved: it was renewed less than a minute ago
+# (SessionRenewalMiddleware).
+LIST_QUERIES = 8  # with the header's unread count
 # The htmx fragment has no header, so no unread count.
-FRAGMENT_QUERIES = 6
+FRAGMENT_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [5, 300])

@@ -127,6 +127,9 @@ class Milestone(models.Model):
 
     objects = MilestoneQuerySet.as_manager()
 
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "provision__agreement"
+
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("milestone")
@@ -245,6 +248,9 @@ class ProgressUpdate(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
+
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "milestone__provision__agreement"
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -213,6 +213,10 @@ def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
     return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
 
 
-def activity_rows(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
-    """What one line of the activity log shows, in one query plus one for the evidence."""
-    return updates.select_related("milestone__provision", "author").prefetch_related("evidence")
+def activity_rows(
+    updates: QuerySet[ProgressUpdate], *, with_agreement: bool = False
+) -> QuerySet[ProgressUpdate]:
+    """What one line of the activity log shows, in one query plus one for the evidence;
+    `with_agreement` adds the agreement of each line, for the feed of every agreement."""
+    related = "milestone__provision__agreement" if with_agreement else "milestone__provision"
+    return updates.select_related(related, "author").prefetch_related("evidence")

@@ -66,6 +66,9 @@ class MonitoringCheck(models.Model):
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     history = HistoricalRecords()
 
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "provision__agreement"
+
     class Meta:
         ordering = ["-checked_on", "-id"]
         verbose_name = _("monitoring check")
@@ -124,6 +127,9 @@ class CorrectiveAction(models.Model):
     )
     closing_note = models.TextField(_("closing note"), blank=True)
     history = HistoricalRecords()
+
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "check_record__provision__agreement"
 
     class Meta:
         ordering = ["due_date", "id"]
