@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tracker.disputes",
     "tracker.provisions",
     "tracker.reports",
+    "tracker.planning",
 ]
 # Demo data, the data generator and the benchmark: development and test runs only.
 if DEBUG or TESTING:

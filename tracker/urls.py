@@ -24,5 +24,6 @@ urlpatterns = [
     path("checks/", include("tracker.monitoring.urls")),
     path("disputes/", include("tracker.disputes.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("agreements/", include("tracker.planning.urls")),
     path("admin/", admin.site.urls),
 ]

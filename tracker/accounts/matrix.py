@@ -218,6 +218,80 @@ ACTIONS: tuple[Action, ...] = (
         (ANY,),
         _roles(*READERS, to=(ANY,)),
     ),
+    # Planning (tracker/planning): agreements and provisions by staff admins; milestones also
+    # by a co-chair, for the provisions of their party and the joint ones.
+    Action(
+        "create_agreement",
+        "Create an agreement",
+        "can_plan_agreements",
+        "—",
+        (ANY,),
+        _roles(Role.STAFF_ADMIN, to=(ANY,)),
+    ),
+    Action(
+        "edit_agreement",
+        "Edit an agreement",
+        "can_plan_agreements",
+        "—",
+        (ANY,),
+        _roles(Role.STAFF_ADMIN, to=(ANY,)),
+    ),
+    Action(
+        "create_provision",
+        "Add a provision to an agreement",
+        "can_plan_agreements",
+        "—",
+        (ANY,),
+        _roles(Role.STAFF_ADMIN, to=(ANY,)),
+    ),
+    Action(
+        "edit_provision",
+        "Edit a provision",
+        "can_plan_agreements",
+        "—",
+        (ANY,),
+        _roles(Role.STAFF_ADMIN, to=(ANY,)),
+    ),
+    Action(
+        "create_milestone",
+        "Add a milestone to a provision",
+        "can_plan_milestones",
+        "the provision's responsible party",
+        PARTY_OWNED,
+        {Role.CO_CHAIR: frozenset({OWN, JOINT}), Role.STAFF_ADMIN: frozenset(PARTY_OWNED)},
+    ),
+    Action(
+        "edit_milestone",
+        "Edit a milestone's title, description, party and lead organisation",
+        "can_plan_milestones",
+        "the responsible party of the milestone's provision",
+        PARTY_OWNED,
+        {Role.CO_CHAIR: frozenset({OWN, JOINT}), Role.STAFF_ADMIN: frozenset(PARTY_OWNED)},
+    ),
+    Action(
+        "replan_milestone",
+        "Re-plan a milestone (move its due date, with a reason)",
+        "can_plan_milestones",
+        "the responsible party of the milestone's provision",
+        PARTY_OWNED,
+        {Role.CO_CHAIR: frozenset({OWN, JOINT}), Role.STAFF_ADMIN: frozenset(PARTY_OWNED)},
+    ),
+    Action(
+        "cancel_milestone",
+        "Cancel a milestone (with a reason)",
+        "can_plan_milestones",
+        "the responsible party of the milestone's provision",
+        PARTY_OWNED,
+        {Role.CO_CHAIR: frozenset({OWN, JOINT}), Role.STAFF_ADMIN: frozenset(PARTY_OWNED)},
+    ),
+    Action(
+        "import_plan",
+        "Import provisions and milestones from an XLSX or CSV file (each row as its action)",
+        "can_import_plan",
+        "—",
+        (ANY,),
+        _roles(Role.CO_CHAIR, Role.STAFF_ADMIN, to=(ANY,)),
+    ),
 )
 
 ACTIONS_BY_KEY = {action.key: action for action in ACTIONS}
@@ -287,7 +361,8 @@ def as_markdown() -> str:
         *owners,
         "",
         "Staff admins manage users, roles and reference data in the Django admin (`/admin/`),",
-        "which needs `is_staff`; everything else in the table is refused to them.",
+        "which needs `is_staff`, and plan agreements on `/agreements/` as the table says;",
+        "everything else in the table is refused to them.",
         "",
     ]
     return "\n".join(lines)

@@ -23,6 +23,9 @@ comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
 export the compliance report                    ``can_export_report(user)``
 download an evidence file                       ``can_download_evidence(user, evidence)``
+create and edit agreements and provisions       ``can_plan_agreements(user)``
+add, edit, re-plan and cancel milestones        ``can_plan_milestones(user, provision)``
+import provisions and milestones from a file    ``can_import_plan(user)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -45,7 +48,13 @@ Decisions taken here:
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
 - Each co-chair may assess any provision: an assessment records the co-chair's party, so the
   two delegations' judgements stand side by side.
-- Staff admins read every page; their edits go through the Django admin.
+- Staff admins read every page; they set up agreements and provisions on the planning pages
+  (everything else of theirs goes through the Django admin).
+- Milestones are planned (added, edited, re-planned, cancelled) by staff admins, and by a
+  co-chair for the provisions their party carries or that are joint: the provision's party
+  decides, not the milestone's, since a provision's milestones are planned together.
+- Co-chairs and staff admins may import a plan from a file; each row of it then passes the
+  predicate of what it does (a co-chair's file may add milestones, but not provisions).
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
 """
 
@@ -154,3 +163,24 @@ def can_export_report(user: User) -> bool:
 
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
     return can_view(user)
+
+
+def can_plan_agreements(user: User) -> bool:
+    """Create and edit agreements and their provisions."""
+    return _active(user) and user.role == Role.STAFF_ADMIN
+
+
+def can_plan_milestones(user: User, provision: Provision) -> bool:
+    """Add, edit, re-plan and cancel the milestones of a provision."""
+    if not _active(user):
+        return False
+    if user.role == Role.STAFF_ADMIN:
+        return True
+    return user.role == Role.CO_CHAIR and provision.responsible_party in (
+        user.party,
+        ResponsibleParty.JOINT,
+    )
+
+
+def can_import_plan(user: User) -> bool:
+    return _active(user) and user.role in (Role.CO_CHAIR, Role.STAFF_ADMIN)

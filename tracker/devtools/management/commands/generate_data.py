@@ -773,6 +773,7 @@ class Generator:
                 "responsible_party": party,
                 "lead_organisation_id": rng.choice(orgs) if rng.random() < 0.9 else None,
                 "due_date": due[i],
+                "baseline_due": due[i],
                 "status": Status.NOT_STARTED,
                 "percent_complete": 0,
                 "completed_on": None,
