@@ -11,15 +11,28 @@ from tracker.core.models import (
 )
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """Agreements and provisions carry a version (tracker/core/services.py): an admin save
+    raises it too, so a planning form rendered before it is refused instead of overwriting
+    it."""
+
+    readonly_fields = ("version",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(VersionedAdmin):
     list_display = ("short_name", "title", "signed_on", "place")
     search_fields = ("title", "title_uk", "short_name")
     list_filter = ("signed_on",)
 
 
 @admin.register(Provision)
-class ProvisionAdmin(SimpleHistoryAdmin):
+class ProvisionAdmin(VersionedAdmin):
     list_display = ("reference", "title", "category", "responsible_party", "agreement")
     list_filter = ("agreement", "category", "responsible_party", "minerals")
     search_fields = ("reference", "title", "title_uk", "text")
