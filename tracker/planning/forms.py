@@ -11,7 +11,14 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import DateInput
-from tracker.core.models import Agreement, Mineral, Organisation, Provision, ValueChainStage
+from tracker.core.models import (
+    Agreement,
+    Mineral,
+    Organisation,
+    Provision,
+    ResponsibleParty,
+    ValueChainStage,
+)
 from tracker.milestones.models import Milestone
 
 # A short name is a segment of the planning URLs; these segments are pages of their own.
@@ -142,6 +149,8 @@ class ProvisionForm(PairedForm, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("Choose…")), *self.fields["category"].choices[1:]]
+        # Radio buttons need no empty choice: none checked is the empty answer.
+        self.fields["responsible_party"].choices = ResponsibleParty.choices
 
     def provision_data(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -187,6 +196,10 @@ class MilestoneForm(PairedForm, forms.ModelForm):
         help_texts = {
             "due_date": _("Also the milestone's baseline: re-planning later keeps it."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_party"].choices = ResponsibleParty.choices
 
     def planning_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -68,16 +68,15 @@ def get_agreement(short_name: str) -> Agreement:
     return get_object_or_404(Agreement, short_name=short_name)
 
 
-def get_provision(agreement: Agreement, pk: int) -> Provision:
+def get_provision(short_name: str, pk: int) -> Provision:
+    """The provision of that agreement (404 for another agreement's), its agreement joined."""
     provisions = Provision.objects.select_related("agreement").prefetch_related("minerals")
-    return get_object_or_404(provisions, pk=pk, agreement=agreement)
+    return get_object_or_404(provisions, pk=pk, agreement__short_name=short_name)
 
 
-def get_milestone(agreement: Agreement, pk: int) -> Milestone:
-    milestones = Milestone.objects.select_related(
-        "provision__agreement", "lead_organisation"
-    ).filter(provision__agreement=agreement)
-    return get_object_or_404(milestones, pk=pk)
+def get_milestone(short_name: str, pk: int) -> Milestone:
+    milestones = Milestone.objects.select_related("provision__agreement", "lead_organisation")
+    return get_object_or_404(milestones, pk=pk, provision__agreement__short_name=short_name)
 
 
 def agreement_url(agreement: Agreement) -> str:
@@ -332,7 +331,7 @@ def provision_create(request: HtmxHttpRequest, agreement: str) -> HttpResponse:
 @viewer_required
 def provision_plan(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpResponse:
     """A provision's milestones, to plan: add, edit, re-plan, cancel."""
-    provision = get_provision(get_agreement(agreement), pk)
+    provision = get_provision(agreement, pk)
     milestone_filter = PlanMilestoneFilter(
         request.GET,
         queryset=Milestone.objects.filter(provision=provision).select_related("lead_organisation"),
@@ -354,13 +353,13 @@ def provision_plan(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def provision_edit(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpResponse:
-    provision = get_provision(get_agreement(agreement), pk)
+    provision = get_provision(agreement, pk)
     if not can_plan_agreements(request.user):
         raise PermissionDenied
     page = _provision_form_page(request, provision.agreement, provision)
     if request.method == "GET":
         return page(ProvisionEditForm(instance=provision, initial={"version": provision.version}))
-    form = ProvisionEditForm(request.POST, instance=get_provision(provision.agreement, pk))
+    form = ProvisionEditForm(request.POST, instance=get_provision(agreement, pk))
 
     def done(changed: list[str]) -> HttpResponse:
         message = _("Provision %(reference)s saved.") if changed else _("Nothing was changed.")
@@ -412,7 +411,7 @@ def _milestone_detail_url(milestone: Milestone) -> str:
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def milestone_create(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpResponse:
-    provision = get_provision(get_agreement(agreement), pk)
+    provision = get_provision(agreement, pk)
     if not can_plan_milestones(request.user, provision):
         raise PermissionDenied
     page = _milestone_form_page(request, provision, None)
@@ -438,14 +437,14 @@ def milestone_create(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def milestone_edit(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpResponse:
-    milestone = get_milestone(get_agreement(agreement), pk)
+    milestone = get_milestone(agreement, pk)
     provision = milestone.provision
     if not can_plan_milestones(request.user, provision):
         raise PermissionDenied
     page = _milestone_form_page(request, provision, milestone)
     if request.method == "GET":
         return page(MilestoneEditForm(instance=milestone, initial={"version": milestone.version}))
-    form = MilestoneEditForm(request.POST, instance=get_milestone(provision.agreement, pk))
+    form = MilestoneEditForm(request.POST, instance=get_milestone(agreement, pk))
 
     def done(changed: list[str]) -> HttpResponse:
         message = _("Milestone “%(title)s” saved.") if changed else _("Nothing was changed.")
@@ -494,7 +493,7 @@ def _fresh(milestone: Milestone) -> Milestone:
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def milestone_replan(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpResponse:
-    milestone = get_milestone(get_agreement(agreement), pk)
+    milestone = get_milestone(agreement, pk)
     if not can_plan_milestones(request.user, milestone.provision):
         raise PermissionDenied
     page = _move_page(request, milestone, "replan")
@@ -524,7 +523,7 @@ def milestone_replan(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 @viewer_required
 def milestone_cancel(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpResponse:
-    milestone = get_milestone(get_agreement(agreement), pk)
+    milestone = get_milestone(agreement, pk)
     if not can_plan_milestones(request.user, milestone.provision):
         raise PermissionDenied
     page = _move_page(request, milestone, "cancel")
