@@ -148,6 +148,12 @@ def page_urls(world: PageWorld) -> dict[str, str]:
         "disputes:create": ("disputes:create", ()),
         "disputes:detail": ("disputes:detail", (world.dispute.pk,)),
         "reports:compliance": ("reports:compliance", ()),
+        "planning:list": ("planning:list", ()),
+        "planning:agreement": ("planning:agreement", (world.agreement.short_name,)),
+        "planning:provision": (
+            "planning:provision",
+            (world.agreement.short_name, world.provision.pk),
+        ),
     }
     urls = {}
     for key, (name, args) in wanted.items():
