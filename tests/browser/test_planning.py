@@ -182,7 +182,9 @@ def test_a_second_agreement_is_set_up_imported_and_re_planned(
     # Each agreement's report shows its own rows; the second one with the slip.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Report").click()
     report = page.locator("#report")
-    page.get_by_label("Agreement", exact=True).select_option(label="Processing cooperation agreement")
+    page.get_by_label("Agreement", exact=True).select_option(
+        label="Processing cooperation agreement"
+    )
     expect(report).to_contain_text("Export licensing")
     expect(report).not_to_contain_text("Joint geological surveys")
     replanned = page.locator("#report-replanned").locator("xpath=..")

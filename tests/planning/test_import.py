@@ -16,8 +16,8 @@ from tests.conftest import make_milestone
 from tests.planning.conftest import HTMX, body
 from tracker.core.models import Category, Organisation, Provision
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
-from tracker.planning.importing import MAX_ROWS
 from tracker.planning.models import PendingImport
+from tracker.planning.reading import MAX_ROWS
 
 PROVISION_HEADER = [
     "reference",

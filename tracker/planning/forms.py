@@ -4,10 +4,13 @@ are the services', whose messages the views put beside the fields."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import DateInput
@@ -20,6 +23,8 @@ from tracker.core.models import (
     ValueChainStage,
 )
 from tracker.milestones.models import Milestone
+from tracker.planning.models import PendingImport
+from tracker.planning.reading import MAX_BYTES, Upload
 
 # A short name is a segment of the planning URLs; these segments are pages of their own.
 RESERVED_SHORT_NAMES = ("new",)
@@ -257,3 +262,86 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]] | list[str
     else:
         for message in errors:
             form.add_error(None, message)
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(
+        label=gettext_lazy("Workbook (XLSX)"),
+        required=False,
+        help_text=gettext_lazy(
+            "With the sheets Provisions and Milestones (either may be left out)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    provisions_csv = forms.FileField(
+        label=gettext_lazy("Provisions (CSV)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )
+    milestones_csv = forms.FileField(
+        label=gettext_lazy("Milestones (CSV)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )
+
+    PARTS = {
+        "workbook": PendingImport.Part.WORKBOOK,
+        "provisions_csv": PendingImport.Part.PROVISIONS,
+        "milestones_csv": PendingImport.Part.MILESTONES,
+    }
+
+    def _checked(self, name: str, suffixes: tuple[str, ...]):
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return upload
+        suffix = PurePath(upload.name).suffix.casefold()
+        if name == "workbook" and suffix in (".xlsm", ".xltm", ".xlsb", ".xls"):
+            raise forms.ValidationError(
+                _(
+                    "Only .xlsx workbooks are read: save it as an Excel workbook (.xlsx) "
+                    "without macros."
+                )
+            )
+        if suffix not in suffixes:
+            raise forms.ValidationError(
+                _("Choose a %(kind)s file.")
+                % {"kind": "/".join(s.lstrip(".").upper() for s in suffixes)}
+            )
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_BYTES)}
+            )
+        return upload
+
+    def clean_workbook(self):
+        return self._checked("workbook", (".xlsx",))
+
+    def clean_provisions_csv(self):
+        return self._checked("provisions_csv", (".csv",))
+
+    def clean_milestones_csv(self):
+        return self._checked("milestones_csv", (".csv",))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        workbook = cleaned.get("workbook")
+        csvs = [cleaned.get("provisions_csv"), cleaned.get("milestones_csv")]
+        if workbook and any(csvs):
+            raise forms.ValidationError(_("Upload either a workbook or CSV files, not both."))
+        if not workbook and not any(csvs):
+            raise forms.ValidationError(
+                _("Choose a workbook (XLSX), or a CSV file for provisions, milestones or both.")
+            )
+        return cleaned
+
+    def uploads(self) -> list[Upload]:
+        uploads = []
+        for name, part in self.PARTS.items():
+            upload = self.cleaned_data.get(name)
+            if upload:
+                upload.seek(0)
+                uploads.append(Upload(part, upload.name, upload.read(MAX_BYTES + 1)))
+        return uploads

@@ -30,47 +30,26 @@ back: what it reports is what the services answered, row by row. The confirmatio
 kept upload again and commits only if every row is valid and the outcome is the one the
 person saw (its digest); otherwise nothing is saved.
 
-Reading: openpyxl, read-only, with ``data_only=False``, so a formula comes back as its text
-(``=A1*2``) and is never evaluated, nor its cached result used; with defusedxml installed
-openpyxl parses the workbook's XML without entity expansion. Before openpyxl opens it, the
-ZIP container is checked: macros (vbaProject, macro-enabled content types) and external
-links are refused, and so is a container that unpacks to more than MAX_UNPACKED_BYTES.
-tablib (and django-import-export, built on it) read XLSX with ``data_only=True``, i.e. the
-cached results of formulas, and django-import-export saves rows through its own resources
-rather than these services; the CSV side needs only Python's csv module.
-
-Limits: MAX_BYTES per file, MAX_ROWS rows in all. A file that cannot be read gets one clear
-message and nothing is saved.
+Reading the file, its limits and the refusals: tracker/planning/reading.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import json
 import uuid
-import warnings
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
-from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Choices
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 
 from tracker.accounts.models import User
 from tracker.core import services as core_services
@@ -87,15 +66,19 @@ from tracker.milestones import services as milestone_services
 from tracker.milestones.models import Milestone, Status
 from tracker.planning import services
 from tracker.planning.models import PendingImport
+from tracker.planning.reading import (
+    COLUMNS,
+    MILESTONES,
+    PROVISIONS,
+    FileProblem,
+    Table,
+    Upload,
+    is_blank,
+    read_uploads,
+)
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
-# An XLSX is a ZIP of XML; 5 MB of it rarely unpacks to more than 60 MB.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # An upload left waiting for its confirmation longer than this is removed.
 PENDING_HOURS = 24
-
-PROVISIONS, MILESTONES = "Provisions", "Milestones"
 NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
 OUTCOME_LABELS = {
     NEW: gettext_lazy("New"),
@@ -103,53 +86,6 @@ OUTCOME_LABELS = {
     UNCHANGED: gettext_lazy("Unchanged"),
     ERROR: gettext_lazy("Error"),
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    required: bool
-    meaning: str | Promise
-
-
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    PROVISIONS: (
-        Column("reference", True, gettext_lazy("The provision's reference, e.g. P-03.")),
-        Column("title", True, gettext_lazy("Title in English.")),
-        Column("title_uk", False, gettext_lazy("Title in Ukrainian.")),
-        Column("text", False, gettext_lazy("Text of the commitment in English.")),
-        Column("text_uk", False, gettext_lazy("Text of the commitment in Ukrainian.")),
-        Column("category", True, gettext_lazy("One of the category codes, or its name.")),
-        Column("responsible_party", True, gettext_lazy("US, UA or JOINT.")),
-        Column("minerals", False, gettext_lazy("Mineral names, separated by commas.")),
-        Column("stages", False, gettext_lazy("Value-chain stages, separated by commas.")),
-    ),
-    MILESTONES: (
-        Column("provision_reference", True, gettext_lazy("The reference of its provision.")),
-        Column(
-            "title", True, gettext_lazy("Title in English; with the reference, it names the row.")
-        ),
-        Column("title_uk", False, gettext_lazy("Title in Ukrainian.")),
-        Column("responsible_party", True, gettext_lazy("US, UA or JOINT.")),
-        Column(
-            "lead_organisation",
-            False,
-            gettext_lazy("The lead organisation's name; a new name adds it to the directory."),
-        ),
-        Column("due_date", True, gettext_lazy("An ISO date (2026-06-30) or an Excel date.")),
-        Column(
-            "status",
-            False,
-            gettext_lazy("not_started, in_progress or on_hold; empty leaves it as it is."),
-        ),
-        Column(
-            "percent_complete",
-            False,
-            gettext_lazy("A whole number from 0 to 100; empty leaves it as it is."),
-        ),
-    ),
-}
-
 # A service's message about a field goes beside the column it came from.
 FIELD_COLUMNS = {
     "value_chain_stages": "stages",
@@ -157,273 +93,6 @@ FIELD_COLUMNS = {
     "percent": "percent_complete",
     NON_FIELD_ERRORS: "",
 }
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-
-class FileProblem(Exception):
-    """A file that cannot be read as a plan: nothing is saved, the messages say why."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
-
-
-@dataclass(frozen=True)
-class Upload:
-    part: str  # PendingImport.Part
-    name: str
-    content: bytes
-
-    @property
-    def shown_name(self) -> str:
-        return PurePath(self.name).name[:120]
-
-
-@dataclass
-class Table:
-    sheet: str
-    source: str
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-
-def _header(cells: list[Any], sheet: str, source: str) -> list[str | None]:
-    names = [str(cell).strip().casefold() if cell not in (None, "") else None for cell in cells]
-    while names and names[-1] is None:
-        names.pop()
-    known = [column.name for column in COLUMNS[sheet]]
-    problems = []
-    unknown = [name for name in names if name is not None and name not in known]
-    if unknown:
-        problems.append(
-            _("%(source)s: unknown column(s) %(unknown)s. The columns are: %(known)s.")
-            % {
-                "source": source,
-                "unknown": ", ".join(f"“{name}”" for name in unknown),
-                "known": ", ".join(known),
-            }
-        )
-    if None in names:
-        problems.append(
-            _("%(source)s: a column of the first row has no name.") % {"source": source}
-        )
-    twice = sorted({name for name in names if name is not None and names.count(name) > 1})
-    if twice:
-        problems.append(
-            _("%(source)s: the column(s) %(names)s appear twice.")
-            % {"source": source, "names": ", ".join(twice)}
-        )
-    missing = [name for name in known if name not in names]
-    if missing:
-        problems.append(
-            _("%(source)s: the column(s) %(missing)s are missing.")
-            % {"source": source, "missing": ", ".join(missing)}
-        )
-    if problems:
-        raise FileProblem(*problems)
-    return names
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-class RowCounter:
-    """Counts the data rows of every table of an upload, against MAX_ROWS."""
-
-    def __init__(self) -> None:
-        self.rows = 0
-
-    def add(self) -> None:
-        self.rows += 1
-        if self.rows > MAX_ROWS:
-            raise FileProblem(
-                _("The file has more than %(limit)s rows. Split it into several imports.")
-                % {"limit": f"{MAX_ROWS:,}"}
-            )
-
-
-def _table(
-    sheet: str, source: str, rows: Iterator[tuple[int, list[Any]]], counter: RowCounter
-) -> Table:
-    table = Table(sheet, source)
-    first = next(rows, None)
-    if first is None:
-        raise FileProblem(_("%(source)s is empty.") % {"source": source})
-    names = _header(first[1], sheet, source)
-    for number, cells in rows:
-        if all(_blank(cell) for cell in cells):
-            continue
-        extra = [cell for cell in cells[len(names) :] if not _blank(cell)]
-        if extra:
-            raise FileProblem(
-                _("%(source)s, row %(row)d: a cell beyond the named columns holds a value.")
-                % {"source": source, "row": number}
-            )
-        counter.add()
-        values = {
-            name: cells[index] if index < len(cells) else None for index, name in enumerate(names)
-        }
-        table.rows.append((number, values))
-    return table
-
-
-def _sheet_rows(worksheet) -> Iterator[tuple[int, list[Any]]]:
-    for number, row in enumerate(worksheet.iter_rows(), start=1):
-        values = []
-        for cell in row:
-            value = cell.value
-            # A percentage cell holds 0.4 for 40 %.
-            if (
-                isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and "%" in (getattr(cell, "number_format", "") or "")
-            ):
-                value = value * 100
-            values.append(value)
-        yield number, values
-
-
-# Errors openpyxl (and defusedxml through it) raise for a file that is not a sound workbook.
-UNREADABLE = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    KeyError,
-    ValueError,
-    TypeError,
-    OSError,
-    EOFError,
-    ParseError,
-)
-
-
-def _check_container(upload: Upload) -> None:
-    source = upload.shown_name
-    not_a_workbook = _("%(source)s is not an XLSX workbook. Save it as .xlsx and try again.") % {
-        "source": source
-    }
-    buffer = io.BytesIO(upload.content)
-    if not zipfile.is_zipfile(buffer):
-        raise FileProblem(not_a_workbook)
-    try:
-        with zipfile.ZipFile(buffer) as archive:
-            infos = archive.infolist()
-            names = [info.filename.casefold() for info in infos]
-            content_types = (
-                archive.read("[Content_Types].xml") if "[content_types].xml" in names else b""
-            )
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
-        raise FileProblem(not_a_workbook) from error
-    if "xl/workbook.xml" not in names:
-        raise FileProblem(not_a_workbook)
-    if any(name.endswith("vbaproject.bin") for name in names) or b"macroEnabled" in content_types:
-        raise FileProblem(
-            _(
-                "%(source)s contains macros, which are refused. Save it as a plain workbook "
-                "(.xlsx) and try again."
-            )
-            % {"source": source}
-        )
-    if any(name.startswith("xl/externallinks/") for name in names):
-        raise FileProblem(
-            _(
-                "%(source)s links to other workbooks, which is refused. Break the links "
-                "(Data › Edit Links) or paste the values, and try again."
-            )
-            % {"source": source}
-        )
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise FileProblem(
-            _("%(source)s unpacks to more than %(size)s, which is refused.")
-            % {"source": source, "size": filesizeformat(MAX_UNPACKED_BYTES)}
-        )
-
-
-def _read_workbook(upload: Upload, counter: RowCounter) -> list[Table]:
-    _check_container(upload)
-    source = upload.shown_name
-    tables = []
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it does not read (e.g. some data validations).
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(
-                io.BytesIO(upload.content),
-                read_only=True,
-                data_only=False,
-                keep_vba=False,
-                keep_links=False,
-            )
-            try:
-                sheets = {name.casefold(): name for name in workbook.sheetnames}
-                for sheet in (PROVISIONS, MILESTONES):
-                    title = sheets.get(sheet.casefold())
-                    if title is None:
-                        continue
-                    where = _("%(source)s, sheet %(sheet)s") % {"source": source, "sheet": title}
-                    tables.append(_table(sheet, where, _sheet_rows(workbook[title]), counter))
-            finally:
-                workbook.close()
-    except FileProblem:
-        raise
-    except UNREADABLE as error:
-        raise FileProblem(
-            _(
-                "%(source)s could not be read as an XLSX workbook. Open it in a spreadsheet, "
-                "save it as .xlsx and try again."
-            )
-            % {"source": source}
-        ) from error
-    if not tables:
-        raise FileProblem(
-            _("%(source)s has no sheet named Provisions or Milestones.") % {"source": source}
-        )
-    return tables
-
-
-def _delimiter(text: str) -> str:
-    # Spreadsheets in many languages write semicolons; the header line says which was used.
-    first = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=first.count)
-
-
-def _read_csv(upload: Upload, sheet: str, counter: RowCounter) -> Table:
-    source = upload.shown_name
-    try:
-        text = upload.content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileProblem(
-            _("%(source)s is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
-            % {"source": source}
-        ) from error
-    if "\x00" in text:
-        raise FileProblem(_("%(source)s is not a CSV file.") % {"source": source})
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            for number, row in enumerate(reader, start=1):
-                yield number, list(row)
-        except csv.Error as error:
-            raise FileProblem(
-                _("%(source)s could not be read as CSV near line %(line)d.")
-                % {"source": source, "line": reader.line_num}
-            ) from error
-
-    return _table(sheet, source, rows(), counter)
-
-
-def read_uploads(uploads: Iterable[Upload]) -> list[Table]:
-    counter = RowCounter()
-    tables: list[Table] = []
-    for upload in uploads:
-        if upload.part == PendingImport.Part.WORKBOOK:
-            tables.extend(_read_workbook(upload, counter))
-        else:
-            sheet = PROVISIONS if upload.part == PendingImport.Part.PROVISIONS else MILESTONES
-            tables.append(_read_csv(upload, sheet, counter))
-    return tables
 
 
 # --- Cell values -----------------------------------------------------------------------------
@@ -462,7 +131,7 @@ def _date(value: Any) -> datetime.date:
 
 
 def _percent(value: Any) -> int | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     number: float
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -877,7 +546,7 @@ class Importer:
         except CellError as error:
             row.fail("responsible_party", str(error))
         due_date = None
-        if _blank(values["due_date"]):
+        if is_blank(values["due_date"]):
             row.fail("due_date", _("Enter the due date."))
         else:
             try:
@@ -885,7 +554,7 @@ class Importer:
             except CellError as error:
                 row.fail("due_date", str(error))
         status = percent = None
-        if not _blank(values["status"]):
+        if not is_blank(values["status"]):
             try:
                 status = self.status(values["status"])
             except CellError as error:
@@ -1126,89 +795,3 @@ def confirm(agreement: Agreement, user: User, pending: list[PendingImport]) -> C
         result,
         _("Nothing was imported: the data changed since the dry run. Check the rows below."),
     )
-
-
-# --- The upload form -------------------------------------------------------------------------
-
-
-class ImportForm(forms.Form):
-    workbook = forms.FileField(
-        label=gettext_lazy("Workbook (XLSX)"),
-        required=False,
-        help_text=gettext_lazy(
-            "With the sheets Provisions and Milestones (either may be left out)."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-    provisions_csv = forms.FileField(
-        label=gettext_lazy("Provisions (CSV)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
-    )
-    milestones_csv = forms.FileField(
-        label=gettext_lazy("Milestones (CSV)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
-    )
-
-    PARTS = {
-        "workbook": PendingImport.Part.WORKBOOK,
-        "provisions_csv": PendingImport.Part.PROVISIONS,
-        "milestones_csv": PendingImport.Part.MILESTONES,
-    }
-
-    def _checked(self, name: str, suffixes: tuple[str, ...]):
-        upload = self.cleaned_data.get(name)
-        if not upload:
-            return upload
-        suffix = PurePath(upload.name).suffix.casefold()
-        if name == "workbook" and suffix in (".xlsm", ".xltm", ".xlsb", ".xls"):
-            raise forms.ValidationError(
-                _(
-                    "Only .xlsx workbooks are read: save it as an Excel workbook (.xlsx) "
-                    "without macros."
-                )
-            )
-        if suffix not in suffixes:
-            raise forms.ValidationError(
-                _("Choose a %(kind)s file.")
-                % {"kind": "/".join(s.lstrip(".").upper() for s in suffixes)}
-            )
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_BYTES)}
-            )
-        return upload
-
-    def clean_workbook(self):
-        return self._checked("workbook", (".xlsx",))
-
-    def clean_provisions_csv(self):
-        return self._checked("provisions_csv", (".csv",))
-
-    def clean_milestones_csv(self):
-        return self._checked("milestones_csv", (".csv",))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        workbook = cleaned.get("workbook")
-        csvs = [cleaned.get("provisions_csv"), cleaned.get("milestones_csv")]
-        if workbook and any(csvs):
-            raise forms.ValidationError(_("Upload either a workbook or CSV files, not both."))
-        if not workbook and not any(csvs):
-            raise forms.ValidationError(
-                _("Choose a workbook (XLSX), or a CSV file for provisions, milestones or both.")
-            )
-        return cleaned
-
-    def uploads(self) -> list[Upload]:
-        uploads = []
-        for name, part in self.PARTS.items():
-            upload = self.cleaned_data.get(name)
-            if upload:
-                upload.seek(0)
-                uploads.append(Upload(part, upload.name, upload.read(MAX_BYTES + 1)))
-        return uploads

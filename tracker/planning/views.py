@@ -41,12 +41,13 @@ from tracker.core.sorting import sort_headers
 from tracker.milestones import services as milestone_services
 from tracker.milestones.models import CLOSED_STATUSES, Milestone
 from tracker.milestones.queries import replanning_history, with_progress
-from tracker.planning import importing, services, workbook
+from tracker.planning import importing, reading, services, workbook
 from tracker.planning.filters import AgreementFilter, PlanMilestoneFilter, PlanProvisionFilter
 from tracker.planning.forms import (
     AgreementEditForm,
     AgreementForm,
     CancelForm,
+    ImportForm,
     MilestoneEditForm,
     MilestoneForm,
     ProvisionEditForm,
@@ -551,7 +552,7 @@ def milestone_cancel(request: HtmxHttpRequest, agreement: str, pk: int) -> HttpR
 def _import_page(
     request: HtmxHttpRequest,
     agreement: Agreement,
-    form: importing.ImportForm,
+    form: ImportForm,
     *,
     result: importing.ImportResult | None = None,
     pending: list[PendingImport] | None = None,
@@ -562,7 +563,7 @@ def _import_page(
         "form": form,
         "result": result,
         "token": pending[0].token if pending else None,
-        "columns": importing.COLUMNS,
+        "columns": reading.COLUMNS,
     }
     if request.htmx and request.method == "POST":
         body = render_to_string(f"{IMPORT_TEMPLATE}#import", context, request)
@@ -580,8 +581,8 @@ def import_plan(request: HtmxHttpRequest, agreement: str) -> HttpResponse:
     if not can_import_plan(request.user):
         raise PermissionDenied
     if request.method == "GET":
-        return _import_page(request, current, importing.ImportForm())
-    form = importing.ImportForm(request.POST, request.FILES)
+        return _import_page(request, current, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, current, form, status=400)
     uploads = form.uploads()
@@ -589,7 +590,7 @@ def import_plan(request: HtmxHttpRequest, agreement: str) -> HttpResponse:
     if not result.valid:
         return _import_page(request, current, form, result=result, status=400)
     pending = importing.keep(current, request.user, uploads, result)
-    return _import_page(request, current, importing.ImportForm(), result=result, pending=pending)
+    return _import_page(request, current, ImportForm(), result=result, pending=pending)
 
 
 @require_POST
@@ -604,7 +605,7 @@ def import_confirm(request: HtmxHttpRequest, agreement: str) -> HttpResponse:
             request,
             _("This import is no longer waiting for confirmation. Upload the file again."),
         )
-        return _import_page(request, current, importing.ImportForm(), status=409)
+        return _import_page(request, current, ImportForm(), status=409)
     outcome = importing.confirm(current, request.user, pending)
     if not outcome.saved:
         # Rows changed since the dry run, or the data no longer allows a row: the new dry
@@ -614,7 +615,7 @@ def import_confirm(request: HtmxHttpRequest, agreement: str) -> HttpResponse:
         return _import_page(
             request,
             current,
-            importing.ImportForm(),
+            ImportForm(),
             result=outcome.result,
             pending=kept,
             status=409,

@@ -33,7 +33,7 @@ from tracker.core.models import (
     ValueChainStage,
 )
 from tracker.milestones.models import Milestone, Status
-from tracker.planning.importing import COLUMNS, MAX_ROWS, MILESTONES, PROVISIONS
+from tracker.planning.reading import COLUMNS, MAX_ROWS, MILESTONES, PROVISIONS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WIDTHS = {"title": 40, "title_uk": 40, "text": 50, "text_uk": 50, "lead_organisation": 32}
