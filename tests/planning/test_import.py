@@ -623,3 +623,68 @@ def test_existing_milestone_rows_match_by_provision_and_title(
     )
     page = body(upload(login(staff_admin), xlsx(milestones=[M_3])))
     assert "0 new · 0 changed · 1 unchanged" in page
+
+
+def with_sheet_xml(data: bytes, edit) -> bytes:
+    """The workbook with its first sheet's XML passed through `edit`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = edit(content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_sheet_claiming_a_huge_size_is_read_as_it_is(login, staff_admin, agreement, provision):
+    data = with_sheet_xml(
+        xlsx(milestones=[M_3]),
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
+    )
+
+    response = upload(login(staff_admin), data)
+
+    assert response.status_code == 200
+    assert "1 new" in body(response)
+
+
+def test_a_sheet_reaching_past_the_row_limit_is_refused(login, staff_admin, agreement):
+    far = MAX_ROWS + 2
+    data = with_sheet_xml(
+        xlsx(milestones=[M_3]),
+        lambda xml: xml.replace(
+            b"</sheetData>",
+            f'<row r="{far}"><c r="A{far}" t="inlineStr"><is><t>P-01</t></is></c></row>'
+            "</sheetData>".encode(),
+        ),
+    )
+
+    response = upload(login(staff_admin), data)
+
+    assert response.status_code == 400
+    assert "more than 10,000 rows" in body(response)
+
+
+def test_an_upload_the_data_no_longer_allows_is_dropped_at_confirmation(
+    login, staff_admin, chair_ua, agreement, provision
+):
+    row = ["P-01", "Publish survey tender", "", "UA", "", "2026-08-31", "", ""]
+    client = login(staff_admin)
+    token = token_of(upload(client, xlsx(milestones=[row])))
+    # Meanwhile the same title is planned by hand: the row would now be a change, and
+    # a second one of that title cannot be added.
+    make_milestone(
+        provision, "UA", title="Publish survey tender", due_date=datetime.date(2026, 6, 1)
+    )
+    make_milestone(
+        provision, "UA", title="Publish survey tender", due_date=datetime.date(2026, 7, 1)
+    )
+
+    response = client.post(url("import_confirm"), {"token": token})
+
+    assert response.status_code == 409
+    assert "several milestones of this title" in body(response)
+    assert 'name="token"' not in body(response)
+    assert not PendingImport.objects.exists()
+    assert Milestone.objects.count() == 2

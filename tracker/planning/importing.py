@@ -790,6 +790,9 @@ def confirm(agreement: Agreement, user: User, pending: list[PendingImport]) -> C
         for item in pending:
             item.plan_digest = result.digest()
             item.save(update_fields=["plan_digest"])
+    else:
+        # No longer valid: it can never be confirmed, so it is not kept.
+        PendingImport.objects.filter(pk__in=[item.pk for item in pending]).delete()
     return Confirmation(
         False,
         result,

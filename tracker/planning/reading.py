@@ -13,8 +13,9 @@ tablib (and django-import-export, built on it) read XLSX with ``data_only=True``
 cached results of formulas, and django-import-export saves rows through its own resources
 rather than these services; the CSV side needs only Python's csv module.
 
-Limits: MAX_BYTES per file, MAX_ROWS rows in all. A file that cannot be read gets one clear
-message and nothing is saved.
+Limits: MAX_BYTES per file, MAX_ROWS rows in all (and no sheet reaching past that row);
+cells beyond MAX_COLUMNS are not read. A file that cannot be read gets one clear message and
+nothing is saved.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # An XLSX is a ZIP of XML; 5 MB of it rarely unpacks to more than 60 MB.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Cells further right than this are not read (the widest sheet has nine columns).
+MAX_COLUMNS = 40
 PROVISIONS, MILESTONES = "Provisions", "Milestones"
 
 
@@ -160,6 +163,13 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _too_many_rows() -> FileProblem:
+    return FileProblem(
+        _("The file has more than %(limit)s rows. Split it into several imports.")
+        % {"limit": f"{MAX_ROWS:,}"}
+    )
+
+
 class RowCounter:
     """Counts the data rows of every table of an upload, against MAX_ROWS."""
 
@@ -169,10 +179,16 @@ class RowCounter:
     def add(self) -> None:
         self.rows += 1
         if self.rows > MAX_ROWS:
-            raise FileProblem(
-                _("The file has more than %(limit)s rows. Split it into several imports.")
-                % {"limit": f"{MAX_ROWS:,}"}
-            )
+            raise _too_many_rows()
+
+
+def _within_limit(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """Stops at the first row past the header and MAX_ROWS rows, blank or not: a sheet that
+    reaches that far is refused without reading (or padding) the rest."""
+    for number, cells in rows:
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
+        yield number, cells
 
 
 def _table(
@@ -201,7 +217,11 @@ def _table(
 
 
 def _sheet_rows(worksheet) -> Iterator[tuple[int, list[Any]]]:
-    for number, row in enumerate(worksheet.iter_rows(), start=1):
+    # The size a sheet declares is not trusted: read-only openpyxl would pad every row to it
+    # (a sheet can claim 16,384 columns and a million rows). Rows are read as they are, and
+    # no further than MAX_COLUMNS to the right.
+    worksheet.reset_dimensions()
+    for number, row in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         values = []
         for cell in row:
             value = cell.value
@@ -293,7 +313,8 @@ def _read_workbook(upload: Upload, counter: RowCounter) -> list[Table]:
                     if title is None:
                         continue
                     where = _("%(source)s, sheet %(sheet)s") % {"source": source, "sheet": title}
-                    tables.append(_table(sheet, where, _sheet_rows(workbook[title]), counter))
+                    rows = _within_limit(_sheet_rows(workbook[title]))
+                    tables.append(_table(sheet, where, rows, counter))
             finally:
                 workbook.close()
     except FileProblem:
@@ -342,7 +363,7 @@ def _read_csv(upload: Upload, sheet: str, counter: RowCounter) -> Table:
                 % {"source": source, "line": reader.line_num}
             ) from error
 
-    return _table(sheet, source, rows(), counter)
+    return _table(sheet, source, _within_limit(rows()), counter)
 
 
 def read_uploads(uploads: Iterable[Upload]) -> list[Table]:
