@@ -89,6 +89,8 @@ class BenchData:
     staff: Any
     as_of: datetime.date
     counts: dict[str, int]
+    # A provision's planning page: its milestones with the planning actions.
+    planning_path: str = ""
 
 
 def _timing(row: dict, key: str = "median_ms") -> float | None:
@@ -229,6 +231,12 @@ def scenarios(data: BenchData) -> list[Scenario]:
             targets=[p95_under(20)],
         ),
         Scenario("activity", "Activity feed", "/activity/", targets=list_targets),
+        Scenario(
+            "planning_provision",
+            "Planning: a provision's milestones",
+            data.planning_path,
+            targets=list(list_targets),
+        ),
         Scenario("checks_list", "Checks list", "/checks/", targets=list_targets),
         Scenario(
             "disputes_list",
@@ -310,7 +318,9 @@ def find_bench_data(agreement_short_name: str) -> BenchData:
         "progress_updates": ProgressUpdate.objects.count(),
         "history_rows": Milestone.history.model.objects.count(),
     }
+    provision = agreement.provisions.order_by("reference").first()
     return BenchData(
+        planning_path=f"/agreements/{agreement.short_name}/provisions/{provision.pk}/",
         agreement_id=agreement.pk,
         detail_pk=busiest["milestone"],
         update_pk=updatable.pk,
