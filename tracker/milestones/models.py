@@ -181,6 +181,8 @@ class Milestone(models.Model):
             models.Index(fields=["due_date"]),
             models.Index(fields=["responsible_party", "due_date"]),
             models.Index(fields=["provision", "due_date"]),
+            # A provision's milestones are told apart by title (planning, the import).
+            models.Index(fields=["provision", "title"], name="milestone_provision_title"),
             # The filtered list's counters and the dashboard/report figures per provision read
             # only these columns, so SQLite answers them from the index alone.
             models.Index(

@@ -86,6 +86,17 @@ OUTCOME_LABELS = {
     UNCHANGED: gettext_lazy("Unchanged"),
     ERROR: gettext_lazy("Error"),
 }
+# What a milestone row is compared with; the services read the rest themselves.
+COMPARED_FIELDS = (
+    "provision_id",
+    "title",
+    "title_uk",
+    "responsible_party",
+    "lead_organisation_id",
+    "due_date",
+    "status",
+    "percent_complete",
+)
 # A service's message about a field goes beside the column it came from.
 FIELD_COLUMNS = {
     "value_chain_stages": "stages",
@@ -299,15 +310,15 @@ class Importer:
                 if name:
                     self.minerals.setdefault(name.casefold(), mineral)
         self.organisations: dict[str, Organisation] = {}
-        for organisation in Organisation.objects.all():
+        self.organisations_by_pk = Organisation.objects.in_bulk()
+        for organisation in self.organisations_by_pk.values():
             for name in (organisation.name, organisation.name_uk):
                 if name:
                     self.organisations.setdefault(name.casefold(), organisation)
         self.new_organisations: dict[str, str] = {}
         self.milestones: dict[tuple[int, str], list[Milestone]] = {}
-        for milestone in Milestone.objects.filter(provision__agreement=agreement).select_related(
-            "lead_organisation"
-        ):
+        existing = Milestone.objects.filter(provision__agreement=agreement).only(*COMPARED_FIELDS)
+        for milestone in existing:
             self.milestones.setdefault((milestone.provision_id, milestone.title), []).append(
                 milestone
             )
@@ -611,7 +622,7 @@ class Importer:
         percent: int | None,
     ) -> None:
         parties, statuses = dict(ResponsibleParty.choices), dict(Status.choices)
-        lead = milestone.lead_organisation
+        lead = self.organisations_by_pk.get(milestone.lead_organisation_id)
         lead_known = self.organisations.get(lead_name.casefold()) if lead_name else None
         details: dict[str, Any] = {}
         if (milestone.title_uk or "").strip() != fields["title_uk"]:
