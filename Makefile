@@ -63,9 +63,14 @@ demo: packages-run $(STAMP) var/demo-password var/staticfiles
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	@DEBUG=1 DEMO_PASSWORD="$$(cat var/demo-password)" $(PY) manage.py load_demo
 
+# The task worker runs beside the web server (scripts/run-dev), so notifications go out; the
+# day's reminders and digests are written once at start, as the daily timer does on a server.
 run: demo
+	@DEBUG=1 $(PY) manage.py send_reminders
+	@if [ -n "$$EMAIL_HOST" ]; then echo "E-mail is sent through $$EMAIL_HOST."; \
+	else echo "E-mail is written to var/mail/, one file per message (set EMAIL_HOST to send it)."; fi
 	@echo "Open http://127.0.0.1:8000/ and log in with one of the accounts above (Ctrl-C stops)."
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@DEBUG=1 scripts/run-dev
 
 PYTEST_ARGS ?= -n auto
 

@@ -35,6 +35,10 @@ CONTEXT = {
     "AWS_S3_REGION_NAME": {"EVIDENCE_S3_BUCKET": "tracker-evidence"},
     "AWS_ACCESS_KEY_ID": {"EVIDENCE_S3_BUCKET": "tracker-evidence"},
     "AWS_SECRET_ACCESS_KEY": {"EVIDENCE_S3_BUCKET": "tracker-evidence"},
+    "EMAIL_PORT": {"EMAIL_HOST": "smtp.example.org"},
+    "EMAIL_HOST_USER": {"EMAIL_HOST": "smtp.example.org"},
+    "EMAIL_HOST_PASSWORD": {"EMAIL_HOST": "smtp.example.org"},
+    "EMAIL_USE_TLS": {"EMAIL_HOST": "smtp.example.org"},
 }
 # Read by the settings but not a deployment variable: the test run's own switch.
 NOT_DOCUMENTED = {"TRACKER_TESTING"}
@@ -137,8 +141,9 @@ def test_each_variable_changes_the_setting_the_readme_names(variable, example, s
 
 def test_every_variable_the_settings_read_has_a_row():
     documented = {variable for variable, _example, _setting in ROWS}
-    # With a bucket set, the settings take every branch that reads a variable.
-    read = set(probe(PRODUCTION | {"EVIDENCE_S3_BUCKET": "tracker-evidence"})["read"])
+    # With a bucket and a mail relay set, the settings take every branch that reads a variable.
+    branches = {"EVIDENCE_S3_BUCKET": "tracker-evidence", "EMAIL_HOST": "smtp.example.org"}
+    read = set(probe(PRODUCTION | branches)["read"])
     read |= set(probe({"DEBUG": "1"})["read"])
     assert read - documented - NOT_DOCUMENTED == set(), "read by the settings, not in README.md"
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "tracker.reports",
     "tracker.planning",
 ]
+# Notifications: the app and the database task queue its e-mails go through.
+INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
 # Demo data, the data generator and the benchmark: development and test runs only.
 if DEBUG or TESTING:
     INSTALLED_APPS.append("tracker.devtools")
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -286,3 +289,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Notifications: e-mail and background tasks ---------------------------------------------
+# The worker (`manage.py db_worker`) runs the tasks queued in the database (django-tasks-db);
+# `manage.py send_reminders` writes the daily reminders and digests (tracker.notifications).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Absolute links in e-mails (the item, the preferences) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Mail goes through Django 6.1's MAILERS, configured from the environment variables named
+# after Django's classic settings (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS); the classic settings themselves are deprecated and may not sit beside MAILERS.
+# Without EMAIL_HOST, mail is written to files under var/mail/ (one file per message), so
+# development, and a server without a relay yet, lose nothing.
+_email_host = os.environ.get("EMAIL_HOST", "")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": VAR_DIR / "mail"},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

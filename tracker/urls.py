@@ -24,6 +24,7 @@ urlpatterns = [
     path("checks/", include("tracker.monitoring.urls")),
     path("disputes/", include("tracker.disputes.urls")),
     path("reports/", include("tracker.reports.urls")),
+    path("notifications/", include("tracker.notifications.urls")),
     path("agreements/", include("tracker.planning.urls")),
     path("admin/", admin.site.urls),
 ]

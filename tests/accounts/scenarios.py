@@ -11,12 +11,14 @@ permission predicate takes after the user. The matrix test and the CSRF test sha
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from tracker.accounts.matrix import ACTIONS, ANY, Action, relative_ownership
 from tracker.accounts.models import Role, User
@@ -25,6 +27,7 @@ from tracker.core.models import Agreement, Category, Provision
 from tracker.disputes.models import Dispute
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+from tracker.notifications.models import Delivery, Kind, Notification, OutgoingEmail
 
 OTHER_PARTY = {"US": "UA", "UA": "US"}
 
@@ -108,6 +111,9 @@ POST_ACTIONS = {
     "record_position",
     "comment",
     "assess_provision",
+    "read_notifications",
+    "set_notification_preferences",
+    "retry_email",
     "create_agreement",
     "edit_agreement",
     "create_provision",
@@ -140,8 +146,15 @@ class Prepared:
     values: dict[str, Any] = field(default_factory=dict)
     query: str = ""
     predicate_args: tuple = ()
+    #: What the acting person must have for the action to change something (their own
+    #: unread notification): called with the actor once the cell has made them.
+    for_actor: Callable[[User], None] | None = None
     #: Uploaded files by field name, as (file name, content).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+    def prepare_actor(self, actor) -> None:
+        if self.for_actor is not None and actor.is_authenticated:
+            self.for_actor(actor)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -383,6 +396,36 @@ def prepare(action: str, owner: str | None) -> Prepared:
         world.milestone("US")
         query = f"?agreement={world.agreement.pk}&format=csv"
         return Prepared("get", "reports:compliance", (), {}, query, ())
+    if action == "read_notifications":
+        milestone = world.milestone("UA")
+
+        def unread_notification(actor: User) -> None:
+            Notification.objects.create(
+                recipient=actor,
+                kind=Kind.MILESTONE_RETURNED,
+                key=f"matrix:{actor.pk}",
+                milestone=milestone,
+                shown_at=timezone.now(),
+                in_app=Delivery.IMMEDIATE,
+                email=Delivery.OFF,
+            )
+
+        return Prepared("post", "notifications:read_all", (), {}, "", (), unread_notification)
+    if action == "set_notification_preferences":
+        data = {}
+        for kind in Kind.values:
+            data[f"{kind}-email"] = Delivery.DIGEST
+            data[f"{kind}-in_app"] = Delivery.IMMEDIATE
+        return Prepared("post", "notifications:settings", (), data, "", ())
+    if action == "retry_email":
+        email = OutgoingEmail.objects.create(
+            recipient=world.user("UA"),
+            key="matrix:failed",
+            state=OutgoingEmail.State.FAILED,
+            attempts=10,
+            last_error="SMTPRecipientsRefused: 550",
+        )
+        return Prepared("post", "notifications:retry", (email.pk,), {}, "", ())
     if action in PLANNING_ACTIONS:
         return _planning(world, action, owner)
     raise ValueError(f"no scenario for {action}")
@@ -447,7 +490,7 @@ def _planning(world: World, action: str, owner: str | None) -> Prepared:
             "status,percent_complete\nP-JOINT,Imported milestone,,JOINT,,2026-09-30,,\n"
         )
         files = {"milestones_csv": ("milestones.csv", csv_text.encode())}
-        return Prepared("post", "planning:import", short, {}, "", (), files)
+        return Prepared("post", "planning:import", short, {}, "", (), files=files)
     milestone = world.milestone(owner)
     args = (*short, milestone.pk)
     if action == "edit_milestone":
@@ -462,7 +505,15 @@ def _planning(world: World, action: str, owner: str | None) -> Prepared:
     raise ValueError(f"no scenario for {action}")
 
 
-TRACKED_APPS = ("core", "accounts", "milestones", "monitoring", "disputes", "planning")
+TRACKED_APPS = (
+    "core",
+    "accounts",
+    "milestones",
+    "monitoring",
+    "disputes",
+    "notifications",
+    "planning",
+)
 
 
 def database_snapshot() -> dict[str, list[dict[str, Any]]]:

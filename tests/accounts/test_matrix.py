@@ -40,6 +40,7 @@ def test_every_action_of_the_table_has_a_predicate_and_a_scenario():
 def test_matrix(cell: Cell):
     prepared = prepare(cell.action.key, cell.owner)
     actor = cell.make_actor()
+    prepared.prepare_actor(actor)
 
     # The predicate agrees with the table (a user without a role, and anonymous, may nothing).
     predicate = getattr(permissions, cell.action.predicate)

@@ -140,3 +140,11 @@ def test_demo_accounts_log_in(debug, client):
     response = client.post("/accounts/login/", {"username": "chair-ua", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_an_example_org_address(debug):
+    User.objects.create(username="chair-us", role=Role.CO_CHAIR, party="US")  # made earlier
+    load_demo(password=DEMO_PASSWORD)
+    addresses = dict(User.objects.filter(username__in=EXPECTED).values_list("username", "email"))
+    assert addresses == {username: f"{username}@example.org" for username in EXPECTED}

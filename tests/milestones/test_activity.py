@@ -130,7 +130,7 @@ def test_activity_query_count_is_fixed(
 
     # Session, user, people and provision options, count, the page's ids, its rows, their
     # evidence.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # 8 + the header's unread count
         response = client.get(URL, {"party": "UA", "author": member_ua.pk})
 
     assert response.status_code == 200

@@ -144,8 +144,8 @@ def test_detail_query_count_does_not_grow_with_the_log(
     client = login(member_ua)
 
     # Session, user, milestone, log entries, their evidence, history, the re-planning
-    # history, the verifier's name.
-    with django_assert_num_queries(8):
+    # history, the verifier's name, the header's unread count.
+    with django_assert_num_queries(9):
         response = client.get(page(milestone_ua))
 
     assert response.status_code == 200

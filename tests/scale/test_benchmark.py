@@ -190,3 +190,20 @@ def test_a_tiny_full_run_through_gunicorn_writes_the_json(tmp_path):
         assert row["loopback"]["samples"] == (1 if row["name"] == "report_csv" else 2)
         assert row["loopback"]["cpu_median_ms"] > 0
     assert "| Floor (bare view, same middleware) |" in result.stdout
+
+
+def test_the_reminders_are_timed_for_200_people_and_leave_the_data_as_it_was(bench_data):
+    from tracker.devtools import reminders_benchmark
+    from tracker.notifications.models import Notification, OutgoingEmail
+
+    lines = []
+    result = reminders_benchmark.measure(out=lines.append)
+
+    assert result["people"] == 200
+    assert result["notifications"] > 0 and result["digests"] > 0
+    assert result["most_digests_per_person"] == 1
+    assert (result["second_run_notifications"], result["second_run_digests"]) == (0, 0)
+    assert result["passed"] is (result["seconds"] < reminders_benchmark.TARGET_SECONDS)
+    assert lines[0].startswith("send_reminders for 200 people:")
+    # Rolled back: every benchmark run measures a first run of the day.
+    assert not Notification.objects.exists() and not OutgoingEmail.objects.exists()

@@ -44,7 +44,9 @@ def test_post_without_token_is_refused_and_with_it_accepted(action, htmx):
     except EndpointMissing as missing:
         pytest.fail(f"endpoint {missing} of the URL contracts does not resolve")
     client = Client(enforce_csrf_checks=True)
-    client.force_login(cell.make_actor())
+    actor = cell.make_actor()
+    prepared.prepare_actor(actor)
+    client.force_login(actor)
     headers = {"HX-Request": "true"} if htmx else {}
 
     before = database_snapshot()

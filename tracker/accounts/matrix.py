@@ -218,6 +218,30 @@ ACTIONS: tuple[Action, ...] = (
         (ANY,),
         _roles(*READERS, to=(ANY,)),
     ),
+    Action(
+        "read_notifications",
+        "Read one's own notifications and mark them read",
+        "can_read_notifications",
+        "—",
+        (ANY,),
+        _roles(*READERS, to=(ANY,)),
+    ),
+    Action(
+        "set_notification_preferences",
+        "Choose how one hears of each kind of notification",
+        "can_set_notification_preferences",
+        "—",
+        (ANY,),
+        _roles(*READERS, to=(ANY,)),
+    ),
+    Action(
+        "retry_email",
+        "See the e-mail deliveries and send a failed e-mail again",
+        "can_manage_email_deliveries",
+        "—",
+        (ANY,),
+        _roles(Role.STAFF_ADMIN, to=(ANY,)),
+    ),
     # Planning (tracker/planning): agreements and provisions by staff admins; milestones also
     # by a co-chair, for the provisions of their party and the joint ones.
     Action(

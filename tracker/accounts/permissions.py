@@ -23,6 +23,9 @@ comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
 export the compliance report                    ``can_export_report(user)``
 download an evidence file                       ``can_download_evidence(user, evidence)``
+read one's own notifications, mark them read    ``can_read_notifications(user)``
+choose how one hears of each kind               ``can_set_notification_preferences(user)``
+see e-mail deliveries, send a failed one again  ``can_manage_email_deliveries(user)``
 create and edit agreements and provisions       ``can_plan_agreements(user)``
 add, edit, re-plan and cancel milestones        ``can_plan_milestones(user, provision)``
 import provisions and milestones from a file    ``can_import_plan(user)``
@@ -56,6 +59,9 @@ Decisions taken here:
 - Co-chairs and staff admins may import a plan from a file; each row of it then passes the
   predicate of what it does (a co-chair's file may add milestones, but not provisions).
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- Everyone with a role has an inbox and chooses how to hear of things; what reaches them is
+  decided by tracker.notifications.recipients. Only staff admins see the e-mail deliveries
+  (whose addresses failed) and send a failed e-mail again.
 """
 
 from __future__ import annotations
@@ -163,6 +169,19 @@ def can_export_report(user: User) -> bool:
 
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
     return can_view(user)
+
+
+def can_read_notifications(user: User) -> bool:
+    """One's own inbox: every role (a notification is only ever shown to its recipient)."""
+    return can_view(user)
+
+
+def can_set_notification_preferences(user: User) -> bool:
+    return can_view(user)
+
+
+def can_manage_email_deliveries(user: User) -> bool:
+    return _active(user) and user.role == Role.STAFF_ADMIN
 
 
 def can_plan_agreements(user: User) -> bool:

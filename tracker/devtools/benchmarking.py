@@ -861,6 +861,7 @@ def write_json(
     generate: dict | None,
     load: dict | None = None,
     summary: dict | None = None,
+    reminders: dict | None = None,
 ) -> None:
     document = {
         "generated_at": timezone.now().isoformat(timespec="seconds"),
@@ -870,7 +871,9 @@ def write_json(
         "generate_data": generate,
         "options": options,
         "scenarios": rows,
+        "send_reminders": reminders,
         "all_targets_met": all(r["verdict"] in ("PASS", "—") for r in rows)
-        and (generate is None or generate["seconds"] <= 60),
+        and (generate is None or generate["seconds"] <= 60)
+        and (reminders is None or reminders["passed"]),
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -33,6 +33,7 @@ from tracker.accounts.permissions import (
     can_raise_dispute,
     can_record_position,
 )
+from tracker.core import events
 from tracker.core.models import Agreement, Party, Provision
 from tracker.disputes.models import (
     CLOSED_DISPUTE_STATUSES,
@@ -127,7 +128,7 @@ def raise_dispute(
     dispute._history_date = at
     dispute.save()
     dispute.provisions.set(provisions)
-    DisputeEvent.objects.create(
+    event = DisputeEvent.objects.create(
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
@@ -135,6 +136,7 @@ def raise_dispute(
         to_status=DisputeStatus.RAISED,
         text=description,
     )
+    events.dispute_raised.send(Dispute, dispute=dispute, event=event, actor=user, at=at)
     return dispute
 
 
@@ -184,7 +186,7 @@ def move_dispute(
     dispute._history_date = at
     dispute._change_reason = (text or resolution)[:REASON_LENGTH] or None
     dispute.save(update_fields=fields)
-    DisputeEvent.objects.create(
+    event = DisputeEvent.objects.create(
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
@@ -193,6 +195,7 @@ def move_dispute(
         to_status=to_status,
         text="\n\n".join(part for part in (text, resolution) if part),
     )
+    events.dispute_moved.send(Dispute, dispute=dispute, event=event, actor=user, at=at)
     return dispute
 
 
@@ -214,9 +217,11 @@ def record_position(
     dispute._history_date = at
     dispute._change_reason = position[:REASON_LENGTH]
     dispute.save(update_fields=["responding_position"])
-    return DisputeEvent.objects.create(
+    event = DisputeEvent.objects.create(
         dispute=dispute, kind=DisputeEvent.Kind.POSITION, author=user, created_at=at, text=position
     )
+    events.dispute_moved.send(Dispute, dispute=dispute, event=event, actor=user, at=at)
+    return event
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, QueryDict
@@ -26,7 +27,7 @@ from django.utils.translation import gettext
 from tracker.accounts.permissions import can_update_milestone
 from tracker.core.display import labels
 from tracker.core.models import ResponsibleParty
-from tracker.core.templatetags.tracker import badge
+from tracker.core.templatetags.tracker import badge, display_date
 from tracker.milestones.filters import MilestoneFilter
 from tracker.milestones.models import Milestone, Schedule, Status
 from tracker.milestones.queries import StatusCounts, status_counts
@@ -69,6 +70,16 @@ class RowPage:
         self.note_placeholder = gettext("Short note")
         self.save_label = gettext("Save")
         self.view_only = gettext("View only")
+        self.shared = {
+            "csrf_token": self.csrf_token,
+            "next_url": self.next_url,
+            "status_label": self.status_label,
+            "percent_label": self.percent_label,
+            "note_label": self.note_label,
+            "note_placeholder": self.note_placeholder,
+            "save_label": self.save_label,
+            "view_only": self.view_only,
+        }
 
     def status_options(self, selected: str) -> str:
         """The <option>s of a row's status select, drawn once a page for each selected value
@@ -84,15 +95,24 @@ def _badges(choices: list[tuple[str, str]]) -> dict[str, str]:
     return {code: badge(code, label) for code, label in choices}
 
 
-@dataclass(frozen=True)
-class MilestoneRow:
-    """One row's values; numbers are strings, printed as they are in every language."""
+class MilestoneRow(TypedDict):
+    """One row's values; numbers are strings, printed as they are in every language.
+
+    A dict rather than an object: the template engine looks a variable up as a key first, so
+    each of a row's forty-odd lookups succeeds at once (docs/performance.md).
+    """
 
     milestone: Milestone
-    page: RowPage
+    page: dict[str, str]  # the words and values every row of the page shares
     pk: str
     css: str
     detail_url: str
+    # The cells' text, read here once so each cell is one lookup, not a chain through the
+    # milestone's relations.
+    title: str
+    reference: str
+    organisation: str
+    due: str  # the due date's <time> element
     party: str
     schedule: str  # the schedule's badge
     status: str  # the status's badge
@@ -105,9 +125,11 @@ class MilestoneRow:
     status_options: str
     entered_percent: str
     entered_note: str
-    invalid: tuple[str, ...] = ()
-    errors: tuple[str, ...] = ()
-    conflict: dict | None = None
+    status_invalid: bool
+    percent_invalid: bool
+    note_invalid: bool
+    errors: tuple[str, ...]
+    conflict: dict | None
 
 
 def _row(page: RowPage, milestone: Milestone, state: RowState) -> MilestoneRow:
@@ -121,10 +143,14 @@ def _row(page: RowPage, milestone: Milestone, state: RowState) -> MilestoneRow:
     css = (" row-saved" if state.saved else "") + (" row-has-error" if state.errors else "")
     return MilestoneRow(
         milestone=milestone,
-        page=page,
+        page=page.shared,
         pk=pk,
         css=css,
         detail_url=milestone_url(pk, "detail"),
+        title=milestone.display_title,
+        reference=milestone.provision.reference,
+        organisation=str(milestone.lead_organisation or "—"),
+        due=display_date(milestone.due_date),
         party=page.parties[milestone.responsible_party],
         schedule=page.schedule_badges[milestone.schedule(page.today)],
         status=page.status_badges[milestone.status],
@@ -135,7 +161,9 @@ def _row(page: RowPage, milestone: Milestone, state: RowState) -> MilestoneRow:
         status_options=page.status_options(entered.get("status") or milestone.status),
         entered_percent=entered.get("percent_complete", ""),
         entered_note=entered.get("note", ""),
-        invalid=state.error_fields,
+        status_invalid="status" in state.error_fields,
+        percent_invalid="percent_complete" in state.error_fields,
+        note_invalid="note" in state.error_fields,
         errors=state.errors,
         conflict=state.conflict,
     )

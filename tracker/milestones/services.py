@@ -37,6 +37,7 @@ from tracker.accounts.permissions import (
     can_update_milestone,
     can_verify_milestone,
 )
+from tracker.core import events
 from tracker.core.evidence import store_evidence, validate_upload
 from tracker.core.models import Provision, ResponsibleParty
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
@@ -195,6 +196,10 @@ def update_progress(
             "percent": percent,
         }
         _save(current, user, reason, fields, at)
+        if status == Status.COMPLETED and old_status != Status.COMPLETED:
+            events.milestone_completed.send(
+                Milestone, milestone=current, update=update, actor=user, at=at
+            )
     except BaseException:
         _discard(stored)
         raise
@@ -233,6 +238,7 @@ def verify(
         percent=current.percent_complete,
     )
     _save(current, user, _("Verified"), ["verified_by", "verified_at"], at)
+    events.milestone_verified.send(Milestone, milestone=current, update=update, actor=user, at=at)
     return update
 
 
@@ -279,6 +285,7 @@ def return_for_rework(
         note=reason,
     )
     _save(current, user, reason, ["status", "completed_on", "verified_by", "verified_at"], at)
+    events.milestone_returned.send(Milestone, milestone=current, update=update, actor=user, at=at)
     return update
 
 

@@ -28,6 +28,7 @@ from tracker.accounts.permissions import (
     can_record_check,
     can_update_check,
 )
+from tracker.core import events
 from tracker.core.evidence import store_evidence
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, MonitoringCheck
 
@@ -140,6 +141,7 @@ def _new_action(
     action._history_user = user
     action._history_date = at
     action.save()
+    events.corrective_action_added.send(CorrectiveAction, action=action, actor=user, at=at)
     return action
 
 

@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 CHILD_MARK = "TRACKER_BENCHMARK_CHILD"
+REMINDERS = "reminders"
 SIZES = {
     "provisions": 60,
     "milestones": 20000,
@@ -58,7 +59,11 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=30, help="per page scenario")
         parser.add_argument("--export-requests", type=int, default=5, help="per export")
         parser.add_argument("--warmups", type=int, default=2)
-        parser.add_argument("--only", default="", help="comma-separated scenario names")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="comma-separated scenario names; 'reminders' times send_reminders",
+        )
         parser.add_argument("--no-loopback", action="store_true", help="skip gunicorn")
         parser.add_argument("--json", default="bench-results.json", help="where to write JSON")
         parser.add_argument(
@@ -169,18 +174,27 @@ class Command(BaseCommand):
                 )
             )
         summary: dict = {}
-        rows = benchmarking.run(
-            data,
-            requests=options["requests"],
-            export_requests=options["export_requests"],
-            warmups=options["warmups"],
-            only=only or None,
-            loopback=not options["no_loopback"],
-            out=write,
-            server_log=log,
-            basis=options["judge_on"],
-            summary=summary,
-        )
+        # "reminders" is not a page: the daily job, timed on its own (reminders_benchmark).
+        pages = [name for name in only if name != REMINDERS]
+        rows = []
+        if pages or not only:
+            rows = benchmarking.run(
+                data,
+                requests=options["requests"],
+                export_requests=options["export_requests"],
+                warmups=options["warmups"],
+                only=pages or None,
+                loopback=not options["no_loopback"],
+                out=write,
+                server_log=log,
+                basis=options["judge_on"],
+                summary=summary,
+            )
+        reminders = None
+        if REMINDERS in only or not only:
+            from tracker.devtools import reminders_benchmark
+
+            reminders = reminders_benchmark.measure(out=write, basis=options["judge_on"])
         load["after"] = benchmarking.load_average()
         write("")
         write(benchmarking.table(rows, generate["seconds"] if generate else None))
@@ -189,7 +203,9 @@ class Command(BaseCommand):
             k: options[k]
             for k in ("requests", "export_requests", "warmups", "agreement", "judge_on")
         }
-        benchmarking.write_json(json_path, rows, data, settings_used, generate, load, summary)
+        benchmarking.write_json(
+            json_path, rows, data, settings_used, generate, load, summary, reminders
+        )
         if summary:
             write(
                 f"gunicorn worker: {summary.get('worker_rss_at_start_mib')} MiB resident after "
@@ -198,6 +214,8 @@ class Command(BaseCommand):
         write(f"Load average (1 min) before and after: {load['before']} / {load['after']}.")
         write(f"\nWrote {json_path}. gunicorn's log: {log}")
         missed = [r["name"] for r in rows if r["verdict"] in ("FAIL", "ERROR")]
+        if reminders is not None and not reminders["passed"]:
+            missed.append(REMINDERS)
         if generate and generate["seconds"] > 60:
             missed.append("generate_data")
         if missed:

@@ -2,6 +2,9 @@
 
 Only with DEBUG on: the accounts share one password that is printed on the terminal.
 
+Each account has the address <username>@example.org, so the notifications `make run` sends
+land in var/mail/ addressed to it.
+
 Running it again keeps every existing row. Missing demo accounts are created. Existing demo
 accounts keep their names, roles and parties; their password is reset only when one is given
 (`--password` or DEMO_PASSWORD), so the printed table is always true. Without a given
@@ -73,6 +76,11 @@ DEMO_ACCOUNTS = (
 )  # fmt: skip
 
 
+def demo_email(account: DemoAccount) -> str:
+    """Where the demo account's notifications go: `make run` writes them to var/mail/."""
+    return f"{account.username}@example.org"
+
+
 def organisation_for(account: DemoAccount) -> Organisation | None:
     if account.organisation is None:
         return None
@@ -126,6 +134,7 @@ class Command(BaseCommand):
         if user is None:
             user = User(
                 username=account.username,
+                email=demo_email(account),
                 first_name=account.first_name,
                 last_name=account.last_name,
                 role=account.role,
@@ -143,6 +152,10 @@ class Command(BaseCommand):
             shown = password
         else:
             shown = "(unchanged)"
+        if not user.email:
+            # Accounts made before the demo had addresses get theirs.
+            user.email = demo_email(account)
+            user.save(update_fields=["email"])
         reset_login_failures(username=account.username)
         return [
             account.username,
