@@ -99,8 +99,8 @@ def test_a_person_without_a_role_is_refused_the_list(login, outsider):
 def test_the_lists_query_count_does_not_grow(login, observer, count, django_assert_num_queries):
     make_agreements(count)
     client = login(observer)
-    # Session, user, the page's count, the page's rows.
-    with django_assert_num_queries(4):
+    # Session, user, the page's count, the page's rows, the header's unread count.
+    with django_assert_num_queries(5):
         assert client.get(LIST).status_code == 200
 
 
@@ -170,8 +170,9 @@ def test_the_agreement_pages_query_count_does_not_grow(
             responsible_party="JOINT",
         )
     client = login(observer)
-    # Session, user, agreement, provisions' count and rows, the agreement's history.
-    with django_assert_num_queries(6):
+    # Session, user, agreement, provisions' count and rows, the agreement's history, the
+    # header's unread count.
+    with django_assert_num_queries(7):
         assert client.get(f"/agreements/{agreement.short_name}/").status_code == 200
 
 

@@ -124,8 +124,9 @@ def test_the_plans_query_count_does_not_grow(
     for index in range(count):
         make_milestone(provision, "UA", title=f"Milestone {index}", lead_organisation=organisation)
     client = login(observer)
-    # Session, user, provision with its agreement, its minerals, the page's count and rows.
-    with django_assert_num_queries(6):
+    # Session, user, provision with its agreement, its minerals, the page's count and rows,
+    # the header's unread count.
+    with django_assert_num_queries(7):
         assert client.get(plan_url(provision)).status_code == 200
 
 
