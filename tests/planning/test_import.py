@@ -573,6 +573,9 @@ def test_a_change_since_the_dry_run_stops_the_confirmation(
     assert "the data changed since the dry run" in page
     assert "0 new · 0 changed · 1 unchanged" in page
     assert counts() == before
+    # Still valid: it may be confirmed as it now stands, or started again.
+    assert 'name="token"' in page
+    assert f'<a href="{url()}">Start again</a>' in page
 
 
 def test_a_damaged_kept_upload_is_not_read(login, staff_admin, agreement, plan_file):
