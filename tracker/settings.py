@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tracker.provisions",
     "tracker.reports",
     "tracker.organisations",
+    "tracker.planning",
 ]
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
