@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.disputes.conftest import make_dispute, set_status, snapshot
 from tracker.core.models import Provision
+from tracker.disputes import services
 from tracker.disputes.models import Dispute, DisputeStatus
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -283,26 +284,118 @@ def test_resolving_without_resolution_is_refused_beside_the_field(login, chair_u
     before = snapshot(dispute)
 
     response = login(chair_us).post(
-        f"/disputes/{dispute.pk}/transition/",
-        {"to_status": "resolved", "text": "Kept note", "resolution": ""},
+        f"/disputes/{dispute.pk}/propose/", {"decision": "resolved", "text": ""}
     )
 
     page = response.content.decode()
     assert response.status_code == 400
     assert "resolving needs it" in page
-    assert "Kept note" in page
+    assert snapshot(dispute) == before
+    assert not dispute.proposals.exists()
+
+
+def test_resolving_in_one_step_through_the_transition_is_refused(login, chair_us, dispute):
+    set_status(dispute, S.ESCALATED)
+    before = snapshot(dispute)
+    response = login(chair_us).post(
+        f"/disputes/{dispute.pk}/transition/",
+        {"to_status": "resolved", "text": "Data shared by 1 May."},
+    )
+    assert response.status_code == 403
     assert snapshot(dispute) == before
 
 
-def test_co_chair_resolves_with_the_resolution(login, chair_us, dispute):
+def test_co_chair_proposes_a_resolution_and_the_dispute_keeps_its_status(
+    login, chair_us, chair_ua, dispute
+):
     set_status(dispute, S.ESCALATED)
-    login(chair_us).post(
-        f"/disputes/{dispute.pk}/transition/",
-        {"to_status": "resolved", "resolution": "Data shared by 1 May."},
+    response = login(chair_us).post(
+        f"/disputes/{dispute.pk}/propose/",
+        {"decision": "resolved", "text": "Data shared by 1 May."},
     )
     dispute.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == f"/disputes/{dispute.pk}/#proposal"
+    assert (dispute.status, dispute.resolution) == ("escalated", "")
+
+    # The proposer's page says what is awaited; the other party's co-chair may decide.
+    own_page = login(chair_us).get(f"/disputes/{dispute.pk}/").content.decode()
+    assert "Resolution proposed by Chair Us (United States)" in own_page
+    assert f"/disputes/{dispute.pk}/concur/" not in own_page
+    other = login(chair_ua).get(f"/disputes/{dispute.pk}/")
+    assert other.context["may_decide"]
+    assert f"/disputes/{dispute.pk}/concur/" in other.content.decode()
+
+
+def test_htmx_concurrence_resolves_and_returns_the_dispute_fragment(
+    login, chair_us, chair_ua, dispute
+):
+    set_status(dispute, S.ESCALATED)
+    proposal = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data shared by 1 May.")
+    response = login(chair_ua).post(
+        f"/disputes/{dispute.pk}/concur/", {"proposal": proposal.pk, "note": "Agreed."}, **HTMX
+    )
+    body = response.content.decode()
+    dispute.refresh_from_db()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.lstrip().startswith('<div id="dispute-body"')
     assert (dispute.status, dispute.resolution) == ("resolved", "Data shared by 1 May.")
     assert dispute.resolved_on == timezone.localdate()
+    assert "concurring with the proposal of Chair Us" in body
+
+
+def test_the_proposer_cannot_concur_with_their_own_proposal(login, chair_us, dispute):
+    set_status(dispute, S.ESCALATED)
+    proposal = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data by May.")
+    before = snapshot(dispute)
+    response = login(chair_us).post(f"/disputes/{dispute.pk}/concur/", {"proposal": proposal.pk})
+    assert response.status_code == 403
+    assert snapshot(dispute) == before
+
+
+def test_rejection_needs_a_reason_and_keeps_what_was_typed(login, chair_us, chair_ua, dispute):
+    set_status(dispute, S.ESCALATED)
+    proposal = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data by May.")
+    client = login(chair_ua)
+
+    response = client.post(f"/disputes/{dispute.pk}/reject/", {"proposal": proposal.pk})
+    assert response.status_code == 400
+    assert "Give the reason for rejecting the proposal." in response.content.decode()
+
+    response = client.post(
+        f"/disputes/{dispute.pk}/reject/", {"proposal": proposal.pk, "reason": "Too late."}
+    )
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (dispute.status, proposal.outcome) == ("escalated", "rejected")
+    assert dispute.events.last().text == "Too late."
+
+
+def test_concurring_with_a_superseded_proposal_is_a_conflict(login, chair_us, chair_ua, dispute):
+    set_status(dispute, S.ESCALATED)
+    first = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data by May.")
+    services.propose_decision(chair_ua, dispute, S.RESOLVED, "Data by April.")
+    before = snapshot(dispute)
+    # chair_ua acted on a page that still showed the first proposal: it is theirs to
+    # decide no longer, as chair_ua now holds the open counter-proposal.
+    response = login(chair_ua).post(f"/disputes/{dispute.pk}/concur/", {"proposal": first.pk})
+    assert response.status_code == 409
+    assert "already decided" in response.content.decode()
+    assert snapshot(dispute) == before
+
+
+def test_a_proposal_of_another_dispute_is_not_found(login, chair_us, chair_ua, dispute, provision):
+    other = set_status(make_dispute(chair_us, provision, title="Other"), S.ESCALATED)
+    proposal = services.propose_decision(chair_us, other, S.RESOLVED, "Data by May.")
+    response = login(chair_ua).post(f"/disputes/{dispute.pk}/concur/", {"proposal": proposal.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["propose", "concur", "reject"])
+def test_decision_endpoints_answer_get_with_405(login, chair_ua, dispute, url):
+    assert login(chair_ua).get(f"/disputes/{dispute.pk}/{url}/").status_code == 405
 
 
 def test_transition_answers_get_with_405(login, chair_ua, dispute):

@@ -174,8 +174,9 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "resolve_dispute",
-        "Resolve a dispute (with the resolution)",
-        "can_move_dispute",
+        "Propose resolving a dispute (with the resolution; it takes effect when the other "
+        "party concurs)",
+        "can_propose_decision",
         "the party that raised the dispute (other: the person's party responds)",
         BETWEEN_PARTIES,
         _roles(Role.CO_CHAIR, to=BETWEEN_PARTIES),
@@ -183,12 +184,29 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "withdraw_dispute",
-        "Withdraw a dispute",
-        "can_move_dispute",
+        "Propose withdrawing a dispute (with the reason; it takes effect when the other "
+        "party concurs)",
+        "can_propose_decision",
         "the party that raised the dispute (other: the person's party responds)",
         BETWEEN_PARTIES,
-        _roles(*DELEGATES, to=(OWN,)),
+        _roles(Role.CO_CHAIR, to=(OWN,)),
         to_status="withdrawn",
+    ),
+    Action(
+        "concur_decision",
+        "Concur with a proposal to resolve or withdraw a dispute (the second key)",
+        "can_decide_proposal",
+        "the party that made the proposal",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=(OTHER,)),
+    ),
+    Action(
+        "reject_decision",
+        "Reject a proposal to resolve or withdraw a dispute (with the reason)",
+        "can_decide_proposal",
+        "the party that made the proposal",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=(OTHER,)),
     ),
     Action(
         "record_position",

@@ -18,6 +18,8 @@ update a check, add a corrective action to it   ``can_update_check(user, check)`
 close a corrective action                       ``can_close_corrective_action(user, action)``
 raise a dispute (for a party)                   ``can_raise_dispute(user, party)``
 move a dispute to a status                      ``can_move_dispute(user, dispute, to_status)``
+propose resolving or withdrawing a dispute      ``can_propose_decision(user, dispute, decision)``
+concur with, or reject, a proposed decision     ``can_decide_proposal(user, proposal)``
 record the responding party's position          ``can_record_position(user, dispute)``
 comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
@@ -54,9 +56,14 @@ Decisions taken here:
   actions to it and close them; the history records which monitor did what.
 - Corrective actions are closed by monitors: the party that owns one does not certify its own
   remedy.
-- A dispute is acknowledged by the responding party's co-chair; consultation, escalation and
-  resolution are moves of either party's co-chair; the raising party's delegation (co-chair or
-  member, the same people who may raise it) may withdraw it.
+- A dispute is acknowledged by the responding party's co-chair; consultation and escalation
+  are moves of either party's co-chair.
+- Resolving or withdrawing a dispute takes two keys (tracker.core.twokey): a co-chair
+  proposes it, with the resolution or the reason, and it takes effect only when a co-chair of
+  the other party concurs (or that co-chair rejects it, with a reason). Either party's co-chair
+  proposes a resolution; only the raising party's co-chair proposes a withdrawal, since it
+  drops that party's claim. Members no longer withdraw a dispute alone: a withdrawal binds
+  both parties' record, so it is a co-chair's act.
 - The responding party's delegation records its position; the raising party's position is
   written when the dispute is raised.
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
@@ -95,11 +102,12 @@ from typing import TYPE_CHECKING
 
 from tracker.accounts.models import Role
 from tracker.core.models import Affiliation, ResponsibleParty
+from tracker.core.twokey import holds_second_key
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.core.models import Evidence, Organisation, Provision
-    from tracker.disputes.models import Dispute
+    from tracker.disputes.models import Dispute, DisputeProposal
     from tracker.milestones.models import Milestone
     from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 
@@ -160,19 +168,37 @@ def can_raise_dispute(user: User, party: str | None = None) -> bool:
 
 
 def can_move_dispute(user: User, dispute: Dispute, to_status: str) -> bool:
-    """Role rules of each dispute transition; the service checks the state machine."""
-    if not _active(user) or user.role not in DELEGATE_ROLES:
+    """Role rules of each single-key dispute transition; the service checks the state
+    machine. Resolving and withdrawing are two-key decisions: ``can_propose_decision``."""
+    if not _active(user) or user.role != Role.CO_CHAIR:
         return False
     if to_status == "acknowledged":
-        return user.role == Role.CO_CHAIR and user.party == dispute.responding_party
-    if to_status in ("under_consultation", "escalated", "resolved"):
-        return user.role == Role.CO_CHAIR and user.party in (
-            dispute.raised_by_party,
-            dispute.responding_party,
-        )
-    if to_status == "withdrawn":
+        return user.party == dispute.responding_party
+    if to_status in ("under_consultation", "escalated"):
+        return user.party in (dispute.raised_by_party, dispute.responding_party)
+    return False
+
+
+def can_propose_decision(user: User, dispute: Dispute, decision: str) -> bool:
+    """The first key: a co-chair of either party proposes a resolution; a co-chair of the
+    raising party proposes a withdrawal."""
+    if not _active(user) or user.role != Role.CO_CHAIR:
+        return False
+    if decision == "resolved":
+        return user.party in (dispute.raised_by_party, dispute.responding_party)
+    if decision == "withdrawn":
         return user.party == dispute.raised_by_party
     return False
+
+
+def can_decide_proposal(user: User, proposal: DisputeProposal) -> bool:
+    """The second key: a co-chair of the other party than the proposer's concurs or rejects."""
+    return (
+        _active(user)
+        and user.role == Role.CO_CHAIR
+        and holds_second_key(user.party, proposal)
+        and user.pk != proposal.proposed_by_id
+    )
 
 
 def can_record_position(user: User, dispute: Dispute) -> bool:

@@ -66,9 +66,6 @@ class TransitionForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    resolution = forms.CharField(
-        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # One small form per possible move on the page; ids must not repeat.
@@ -76,6 +73,65 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.is_bound:
             self.auto_id = f"move-{self.data.get('to_status', '')}-%s"
+
+
+class ProposalForm(forms.Form):
+    """The first key of a two-key decision: the resolution proposed, or the reason to
+    withdraw."""
+
+    decision = forms.ChoiceField(
+        choices=[(DisputeStatus.RESOLVED, ""), (DisputeStatus.WITHDRAWN, "")],
+        widget=forms.HiddenInput,
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    LABELS = {
+        DisputeStatus.RESOLVED: (
+            _("Resolution you propose"),
+            _("Write the resolution you propose: resolving needs it."),
+        ),
+        DisputeStatus.WITHDRAWN: (
+            _("Reason for withdrawing"),
+            _("Give the reason for withdrawing the dispute."),
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        decision = kwargs.get("initial", {}).get("decision", "")
+        if args and args[0] is not None:
+            decision = args[0].get("decision", "")
+        kwargs.setdefault("auto_id", f"propose-{decision}-%s")
+        super().__init__(*args, **kwargs)
+        label, required = self.LABELS.get(decision, (_("Text"), _("This field is required.")))
+        self.fields["text"].label = label
+        self.fields["text"].error_messages["required"] = required
+
+
+class ConcurForm(forms.Form):
+    """The second key. ``proposal`` names the proposal the page showed: a newer one is not
+    concurred with unseen."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "concur-%s")
+        super().__init__(*args, **kwargs)
+
+
+class RejectForm(forms.Form):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for rejecting the proposal.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "reject-%s")
+        super().__init__(*args, **kwargs)
 
 
 class PositionForm(forms.Form):

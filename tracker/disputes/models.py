@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.core.models import Agreement, Evidence, Party, Provision
+from tracker.core.twokey import TwoKeyProposal, proposal_constraints
 
 RESPONSE_DAYS = 30
 
@@ -116,6 +117,8 @@ class DisputeEvent(models.Model):
         TRANSITION = "transition", _("Status change")
         COMMENT = "comment", _("Comment")
         POSITION = "position", _("Position recorded")
+        PROPOSAL = "proposal", _("Decision proposed")
+        REJECTION = "rejection", _("Proposal rejected")
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("dispute")
@@ -136,6 +139,15 @@ class DisputeEvent(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="dispute_events", verbose_name=_("evidence")
     )
+    # The proposal a proposal, rejection or concurrence (a status change) entry is about.
+    proposal = models.ForeignKey(
+        "DisputeProposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("proposal"),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -145,3 +157,34 @@ class DisputeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id}: {self.get_kind_display()}"
+
+
+class DisputeProposal(TwoKeyProposal):
+    """A proposal to resolve or withdraw a dispute: the two-key rule of tracker.core.twokey.
+
+    ``text`` is the resolution (resolve) or the reason (withdraw)."""
+
+    class Decision(models.TextChoices):
+        RESOLVE = "resolved", _("Resolve")
+        WITHDRAW = "withdrawn", _("Withdraw")
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("dispute")
+    )
+    #: The status the dispute takes when the other party concurs.
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    history = HistoricalRecords()
+
+    class Meta(TwoKeyProposal.Meta):
+        verbose_name = _("dispute proposal")
+        verbose_name_plural = _("dispute proposals")
+        constraints = [
+            *proposal_constraints("dispute", "dispute_proposal"),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["resolved", "withdrawn"]),
+                name="dispute_proposal_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id}: {self.get_decision_display()} ({self.get_outcome_display()})"

@@ -47,6 +47,10 @@ BADGE_ICONS = {
     "changed": "~",
     "unchanged": "=",
     "error": "!",
+    # Outcomes of a two-key proposal (tracker.core.twokey); "open" is above.
+    "concurred": "✓✓",
+    "rejected": "✕",
+    "superseded": "↷",
 }
 
 

@@ -400,7 +400,6 @@ class SampleLoader:
                     dispute,
                     event["to_status"],
                     event["text"],
-                    event.get("resolution", ""),
                     at=at,
                 )
             elif kind == DisputeEvent.Kind.POSITION:
