@@ -19,8 +19,8 @@ def _titles(response) -> list[str]:
     return [dispute.title for dispute in response.context["page"].object_list]
 
 
-def test_list_shows_disputes_with_their_status(login, observer, dispute):
-    response = login(observer).get("/disputes/")
+def test_list_shows_disputes_with_their_status(login, monitor, dispute):
+    response = login(monitor).get("/disputes/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" in page
@@ -29,8 +29,8 @@ def test_list_shows_disputes_with_their_status(login, observer, dispute):
     assert "1 dispute matches" in page
 
 
-def test_htmx_list_request_gets_only_the_results(login, observer, dispute):
-    response = login(observer).get("/disputes/?status=raised", **HTMX)
+def test_htmx_list_request_gets_only_the_results(login, monitor, dispute):
+    response = login(monitor).get("/disputes/?status=raised", **HTMX)
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body
@@ -38,8 +38,8 @@ def test_htmx_list_request_gets_only_the_results(login, observer, dispute):
     assert dispute.title in body
 
 
-def test_list_answers_post_with_405(login, observer):
-    assert login(observer).post("/disputes/").status_code == 405
+def test_list_answers_post_with_405(login, monitor):
+    assert login(monitor).post("/disputes/").status_code == 405
 
 
 def test_list_refuses_a_user_without_a_role(login, outsider, dispute):
@@ -78,16 +78,16 @@ def several(member_us, member_ua, chair_ua, provision, agreement):
         ("sort=-raised_on", ["From Ukraine", "Answered", "Late"]),
     ],
 )
-def test_list_filters_and_sorts(login, observer, several, query, expected):
-    assert _titles(login(observer).get(f"/disputes/?{query}")) == expected
+def test_list_filters_and_sorts(login, monitor, several, query, expected):
+    assert _titles(login(monitor).get(f"/disputes/?{query}")) == expected
 
 
-def test_list_filters_by_provision(login, observer, several):
-    assert _titles(login(observer).get(f"/disputes/?provision={several.pk}")) == ["From Ukraine"]
+def test_list_filters_by_provision(login, monitor, several):
+    assert _titles(login(monitor).get(f"/disputes/?provision={several.pk}")) == ["From Ukraine"]
 
 
-def test_overdue_response_is_flagged_in_the_list(login, observer, several):
-    page = login(observer).get("/disputes/?response_overdue=yes").content.decode()
+def test_overdue_response_is_flagged_in_the_list(login, monitor, several):
+    page = login(monitor).get("/disputes/?response_overdue=yes").content.decode()
     assert "Response overdue" in page.split('id="results"')[1]
 
 
@@ -99,9 +99,9 @@ def _list_queries(client, django_assert_max_num_queries) -> int:
 
 
 def test_list_query_count_stays_the_same_with_many_rows(
-    login, observer, member_us, provision, agreement, django_assert_max_num_queries
+    login, monitor, member_us, provision, agreement, django_assert_max_num_queries
 ):
-    client = login(observer)
+    client = login(monitor)
     make_dispute(member_us, provision)
     few = _list_queries(client, django_assert_max_num_queries)
     others = [
@@ -119,10 +119,10 @@ def test_list_query_count_stays_the_same_with_many_rows(
     assert _list_queries(client, django_assert_max_num_queries) == few
 
 
-def test_list_pages_by_fifty(login, observer, member_us, provision):
+def test_list_pages_by_fifty(login, monitor, member_us, provision):
     for number in range(51):
         make_dispute(member_us, provision, title=f"Dispute {number:02}")
-    response = login(observer).get("/disputes/?sort=title&page=2")
+    response = login(monitor).get("/disputes/?sort=title&page=2")
     assert _titles(response) == ["Dispute 50"]
     assert "51 disputes match" in response.content.decode()
 
@@ -211,6 +211,7 @@ def test_detail_shows_the_dispute_and_its_timeline(login, observer, dispute, mem
     from tracker.disputes.services import add_comment
 
     add_comment(member_ua, dispute, "We are looking into it.")
+    Dispute.objects.filter(pk=dispute.pk).update(visibility="public")
     response = login(observer).get(f"/disputes/{dispute.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -227,8 +228,8 @@ def test_responding_co_chair_sees_only_the_moves_open_to_them(login, chair_ua, d
     assert "Record your party's position" in response.content.decode()
 
 
-def test_detail_answers_post_with_405(login, observer, dispute):
-    assert login(observer).post(f"/disputes/{dispute.pk}/").status_code == 405
+def test_detail_answers_post_with_405(login, monitor, dispute):
+    assert login(monitor).post(f"/disputes/{dispute.pk}/").status_code == 405
 
 
 def test_detail_refuses_a_user_without_a_role(login, outsider, dispute):
@@ -494,6 +495,7 @@ def test_comment_on_a_closed_dispute_is_a_conflict(login, member_ua, dispute):
 
 
 def test_observer_cannot_comment(login, observer, dispute):
+    Dispute.objects.filter(pk=dispute.pk).update(visibility="public")
     before = snapshot(dispute)
     response = login(observer).post(f"/disputes/{dispute.pk}/comments/", {"text": "Hello"})
     assert response.status_code == 403
@@ -504,8 +506,8 @@ def test_comment_answers_get_with_405(login, member_ua, dispute):
     assert login(member_ua).get(f"/disputes/{dispute.pk}/comments/").status_code == 405
 
 
-def test_provision_page_lists_its_disputes(login, observer, dispute, provision):
-    page = login(observer).get(f"/provisions/{provision.pk}/").content.decode()
+def test_provision_page_lists_its_disputes(login, monitor, dispute, provision):
+    page = login(monitor).get(f"/provisions/{provision.pk}/").content.decode()
     assert dispute.title in page.split('id="disputes-heading"')[1]
 
 

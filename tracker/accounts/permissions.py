@@ -20,6 +20,8 @@ raise a dispute (for a party)                   ``can_raise_dispute(user, party)
 move a dispute to a status                      ``can_move_dispute(user, dispute, to_status)``
 propose resolving or withdrawing a dispute      ``can_propose_decision(user, dispute, decision)``
 concur with, or reject, a proposed decision     ``can_decide_proposal(user, proposal)``
+read task-force (not public) records            ``can_see_restricted(user)``
+change the visibility of a record               ``can_change_visibility(user)``
 record the responding party's position          ``can_record_position(user, dispute)``
 comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
@@ -77,7 +79,17 @@ Decisions taken here:
   decides, not the milestone's, since a provision's milestones are planned together.
 - Co-chairs and staff admins may import a plan from a file; each row of it then passes the
   predicate of what it does (a co-chair's file may add milestones, but not provisions).
-- Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- Confidentiality: progress notes, evidence files, check findings, corrective actions and
+  disputes (with their positions and timeline) are *task force* records unless made
+  *public*. The task force (co-chairs, members, monitors) and staff admins read every
+  record; observers (NGOs, companies, international organisations) read only public ones and
+  the aggregate figures (counts, implementation levels, compliance state), and a task-force
+  record answers them 404, as if it did not exist. Every selector filters with
+  ``.visible_to(user)`` (tracker.core.models.VisibleQuerySet), which asks
+  ``can_see_restricted``. Whoever records a record chooses its visibility; co-chairs and
+  monitors change it afterwards, with a reason.
+- An evidence file is downloadable by whoever may see it: every role for a public file, the
+  task force and staff admins for a task-force one.
 - People are managed by staff admins on the people page; co-chairs see their own party's
   people there, read-only. Nobody changes their own role or deactivates themselves (another
   staff admin does), so the last staff admin cannot lock everyone out by a slip.
@@ -244,8 +256,18 @@ def can_manage_own_account(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def can_see_restricted(user: User) -> bool:
+    """Reads task-force records, not only public ones: everyone but observers."""
+    return _active(user) and user.role in (*DELEGATE_ROLES, Role.MONITOR, Role.STAFF_ADMIN)
+
+
+def can_change_visibility(user: User) -> bool:
+    """Makes a record public, or task-force only again (with a reason)."""
+    return _active(user) and user.role in (Role.CO_CHAIR, Role.MONITOR)
+
+
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
-    return can_view(user)
+    return can_view(user) and (evidence.visibility == "public" or can_see_restricted(user))
 
 
 def can_read_notifications(user: User) -> bool:

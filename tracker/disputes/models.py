@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.core.models import Agreement, Evidence, Party, Provision
+from tracker.core.models import (
+    Agreement,
+    Evidence,
+    Party,
+    Provision,
+    VisibleQuerySet,
+    visibility_field,
+)
 from tracker.core.twokey import TwoKeyProposal, proposal_constraints
 
 RESPONSE_DAYS = 30
@@ -59,7 +66,11 @@ class Dispute(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The visibility of the dispute covers its positions, timeline and proposals.
+    visibility = visibility_field()
     history = HistoricalRecords(m2m_fields=[provisions])
+
+    objects = VisibleQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "agreement"
@@ -112,6 +123,10 @@ class Dispute(models.Model):
         return self.status == DisputeStatus.RAISED and self.response_due < timezone.localdate()
 
 
+class DisputeEventQuerySet(VisibleQuerySet):
+    visibility_lookups = ("dispute__visibility",)
+
+
 class DisputeEvent(models.Model):
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Status change")
@@ -148,6 +163,8 @@ class DisputeEvent(models.Model):
         related_name="events",
         verbose_name=_("proposal"),
     )
+
+    objects = DisputeEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

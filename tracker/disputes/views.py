@@ -60,13 +60,12 @@ CONFLICT_CODES = ("not_allowed", "closed", "decided", "two_key")
 
 
 def get_dispute_for_user(user: User, pk: int) -> Dispute:
-    """The dispute, for a user who may read it: 403 for anyone else, 404 when it is missing.
-
-    Every role reads every dispute, so the reading permission is the user's alone.
-    """
+    """The dispute, for a user who may read it: 403 for anyone without a role, 404 when it is
+    missing or is a task-force dispute and the user an observer."""
     if not can_view(user):
         raise PermissionDenied
-    return get_object_or_404(Dispute.objects.select_related("agreement", "raised_by"), pk=pk)
+    disputes = Dispute.objects.visible_to(user).select_related("agreement", "raised_by")
+    return get_object_or_404(disputes, pk=pk)
 
 
 def _detail_url(dispute: Dispute, anchor: str = "") -> str:
@@ -82,7 +81,7 @@ def _status_of(error: ValidationError) -> int:
 @viewer_required
 @workspace_page
 def dispute_list(request: HtmxHttpRequest) -> HttpResponse:
-    disputes = Dispute.objects.prefetch_related(
+    disputes = Dispute.objects.visible_to(request.user).prefetch_related(
         Prefetch("provisions", queryset=Provision.objects.order_by("reference"))
     )
     dispute_filter = DisputeFilter(request.GET, queryset=disputes, request=request)

@@ -15,7 +15,9 @@ from tracker.core.models import (
     Organisation,
     Provision,
     ResponsibleParty,
+    VisibleQuerySet,
     localized,
+    visibility_field,
 )
 
 DUE_SOON_DAYS = 14
@@ -271,6 +273,11 @@ class ProgressUpdate(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
+    visibility = visibility_field()
+    # Only a change of visibility is an edit of an entry; the entry itself is the log.
+    history = HistoricalRecords()
+
+    objects = VisibleQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "milestone__provision__agreement"

@@ -29,6 +29,7 @@ from tracker.accounts.models import User
 from tracker.accounts.permissions import (
     can_download_evidence,
     can_plan_milestones,
+    can_see_restricted,
     can_update_milestone,
     can_verify_milestone,
     can_view,
@@ -49,6 +50,7 @@ from tracker.milestones.queries import (
     milestone_rows,
     replanning_history,
     status_counts,
+    visible_evidence,
 )
 from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
 
@@ -111,9 +113,11 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
     context = {
         "milestone": milestone,
         # The newest entries; the whole log is on the activity page, filtered to this one.
-        "updates": milestone.updates.select_related("author").prefetch_related("evidence")[
-            :LOG_LIMIT
-        ],
+        "updates": milestone.updates.visible_to(user)
+        .select_related("author")
+        .prefetch_related(visible_evidence(user))[:LOG_LIMIT],
+        # The history's reasons repeat the progress notes, some of them task-force only.
+        "sees_restricted": can_see_restricted(user),
         "log_limit": LOG_LIMIT,
         "history": audit_history(milestone),
         "replans": replanning_history(milestone),
@@ -364,7 +368,8 @@ def milestone_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @viewer_required
 def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(Evidence, pk=pk)
+    # A file the person may not see does not exist for them (404), like its record.
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     if not can_download_evidence(request.user, evidence):
         raise PermissionDenied
     try:
@@ -389,13 +394,13 @@ def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
 @workspace_page(allow_all=True)
 def activity(request: HtmxHttpRequest) -> HttpResponse:
     activity_filter = ActivityFilter(
-        request.GET, queryset=ProgressUpdate.objects.all(), request=request
+        request.GET, queryset=ProgressUpdate.objects.visible_to(request.user), request=request
     )
     # Every agreement at once: each line says which agreement it belongs to.
     mixed = request.workspace.everything and request.workspace.several
     page = page_by_ids(
         activity_filter.qs.order_by("-created_at", "-id"),
-        lambda updates: activity_rows(updates, with_agreement=mixed),
+        lambda updates: activity_rows(updates, request.user, with_agreement=mixed),
         request.GET.get("page"),
         PER_PAGE,
     )

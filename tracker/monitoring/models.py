@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.core.models import Evidence, Provision, ResponsibleParty, localized
+from tracker.core.models import (
+    Evidence,
+    Provision,
+    ResponsibleParty,
+    VisibleQuerySet,
+    localized,
+    visibility_field,
+)
 
 
 class Result(models.TextChoices):
@@ -64,7 +71,10 @@ class MonitoringCheck(models.Model):
         Evidence, blank=True, related_name="checks", verbose_name=_("evidence")
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    visibility = visibility_field()
     history = HistoricalRecords()
+
+    objects = VisibleQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "provision__agreement"
@@ -101,6 +111,11 @@ class MonitoringCheck(models.Model):
         return localized(self, "criterion")
 
 
+class CorrectiveActionQuerySet(VisibleQuerySet):
+    # A public action of a task-force check would tell of the finding: both must be public.
+    visibility_lookups = ("visibility", "check_record__visibility")
+
+
 class CorrectiveAction(models.Model):
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -126,7 +141,10 @@ class CorrectiveAction(models.Model):
         verbose_name=_("closed by"),
     )
     closing_note = models.TextField(_("closing note"), blank=True)
+    visibility = visibility_field()
     history = HistoricalRecords()
+
+    objects = CorrectiveActionQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "check_record__provision__agreement"

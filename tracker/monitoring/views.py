@@ -40,7 +40,7 @@ def get_check_for_user(user: User, pk: int) -> MonitoringCheck:
     if not can_view(user):
         raise PermissionDenied
     return get_object_or_404(
-        MonitoringCheck.objects.select_related(
+        MonitoringCheck.objects.visible_to(user).select_related(
             "provision__agreement", "milestone", "monitor", "follows_up"
         ),
         pk=pk,
@@ -51,7 +51,9 @@ def get_action_for_user(user: User, pk: int) -> CorrectiveAction:
     """The corrective action, for a user who may read it (as its check): 403, else 404."""
     if not can_view(user):
         raise PermissionDenied
-    return get_object_or_404(CorrectiveAction.objects.select_related("check_record"), pk=pk)
+    return get_object_or_404(
+        CorrectiveAction.objects.visible_to(user).select_related("check_record"), pk=pk
+    )
 
 
 def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
@@ -63,7 +65,9 @@ def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
 @viewer_required
 @workspace_page
 def check_list(request: HtmxHttpRequest) -> HttpResponse:
-    checks = with_action_counts(MonitoringCheck.objects.select_related("provision", "monitor"))
+    checks = with_action_counts(
+        MonitoringCheck.objects.visible_to(request.user).select_related("provision", "monitor")
+    )
     check_filter = CheckFilter(request.GET, queryset=checks, request=request)
     context = {
         "filter": check_filter,
@@ -133,10 +137,10 @@ def check_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _action_rows(
-    check: MonitoringCheck, bound_close: CloseActionForm | None = None
+    check: MonitoringCheck, user: User, bound_close: CloseActionForm | None = None
 ) -> list[tuple[CorrectiveAction, CloseActionForm | None]]:
     rows = []
-    for action in check.corrective_actions.select_related("closed_by"):
+    for action in check.corrective_actions.visible_to(user).select_related("closed_by"):
         form = None
         if action.state == CorrectiveAction.State.OPEN:
             if bound_close is not None and bound_close.action.pk == action.pk:
@@ -158,14 +162,14 @@ def _detail_context(
     enter(request, check.provision.agreement, switch_to="monitoring:list")
     return {
         "check": check,
-        "evidence": check.evidence.order_by("uploaded_at"),
-        "chain": follow_up_chain(check),
-        "actions": _action_rows(check, close_form),
+        "evidence": check.evidence.visible_to(request.user).order_by("uploaded_at"),
+        "chain": follow_up_chain(check, request.user),
+        "actions": _action_rows(check, request.user, close_form),
         "action_form": action_form or ActionForm(check=check),
         # A check stays within its agreement: the edit offers only that agreement's provisions.
         "edit_form": edit_form or CheckForm(instance=check, agreement=check.provision.agreement),
         "edit_open": edit_form is not None,
-        "history": check_history(check),
+        "history": check_history(check, request.user),
     }
 
 

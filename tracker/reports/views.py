@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tracker.accounts.access import viewer_required
-from tracker.accounts.permissions import can_export_report
+from tracker.accounts.permissions import can_export_report, can_see_restricted
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.workspace import workspace_page
 from tracker.reports import exporters
-from tracker.reports.builder import ComplianceReport
+from tracker.reports.builder import ComplianceReport, Edition
 from tracker.reports.dashboard import dashboard_figures
 from tracker.reports.forms import ReportFilterForm
 
@@ -23,7 +23,7 @@ REPORT_TEMPLATE = "reports/compliance.html"
 @viewer_required
 @workspace_page
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    figures = dashboard_figures(agreement=request.workspace.scope)
+    figures = dashboard_figures(agreement=request.workspace.scope, user=request.user)
     return render(request, "reports/dashboard.html", {"figures": figures})
 
 
@@ -32,7 +32,11 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @workspace_page
 def compliance_report(request: HtmxHttpRequest) -> HttpResponse:
     """The preview with its filters; `?format=csv|xlsx|pdf` downloads the same report."""
-    form = ReportFilterForm(request.GET, workspace=request.workspace)
+    if request.GET.get("edition") == Edition.RESTRICTED and not can_see_restricted(request.user):
+        # Refused, not quietly downgraded: a file headed "public" must never be taken
+        # for the restricted one, and nothing of the restricted one is shown.
+        raise PermissionDenied
+    form = ReportFilterForm(request.GET, workspace=request.workspace, user=request.user)
     if not form.is_valid():
         return _refuse_filters(request, form)
     output = form.cleaned_data["format"] or "html"
