@@ -117,6 +117,7 @@ POST_ACTIONS = {
     "withdraw_dispute",
     "concur_decision",
     "reject_decision",
+    "change_visibility",
     "record_position",
     "comment",
     "assess_provision",
@@ -422,6 +423,17 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return _move(world, owner, "withdrawn")
     if action in ("concur_decision", "reject_decision"):
         return _decide(world, owner, action)
+    if action == "read_restricted":
+        dispute = world.dispute(owner)  # task force only, as every record by default
+        return Prepared("get", "disputes:detail", (dispute.pk,), predicate_args=())
+    if action == "export_restricted_report":
+        world.milestone("US")
+        query = f"?agreement={world.agreement.short_name}&format=csv&edition=restricted"
+        return Prepared("get", "reports:compliance", (), {}, query, ())
+    if action == "change_visibility":
+        check = world.check("JOINT")
+        data = {"visibility": "public", "reason": "The finding was published by the ministry."}
+        return Prepared("post", "monitoring:visibility", (check.pk,), data, "", ())
     if action == "record_position":
         dispute = world.dispute(owner, "acknowledged")
         data = {"responding_position": "The data were shared through the portal."}

@@ -63,6 +63,8 @@ def _roles(*roles: str, to: tuple[str, ...]) -> dict[str, frozenset[str]]:
 
 READERS = (Role.CO_CHAIR, Role.MEMBER, Role.MONITOR, Role.OBSERVER, Role.STAFF_ADMIN)
 DELEGATES = (Role.CO_CHAIR, Role.MEMBER)
+#: Who reads task-force records: everyone but observers.
+TASK_FORCE_READERS = (Role.CO_CHAIR, Role.MEMBER, Role.MONITOR, Role.STAFF_ADMIN)
 
 ACTIONS: tuple[Action, ...] = (
     Action(
@@ -99,11 +101,11 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "download_evidence",
-        "Download an evidence file",
+        "Download a task-force evidence file (a public one: every role)",
         "can_download_evidence",
         "the milestone the file documents",
         PARTY_OWNED,
-        _roles(*READERS, to=PARTY_OWNED),
+        _roles(*TASK_FORCE_READERS, to=PARTY_OWNED),
     ),
     Action(
         "record_check",
@@ -231,6 +233,31 @@ ACTIONS: tuple[Action, ...] = (
         "the provision's responsible party",
         PARTY_OWNED,
         _roles(Role.CO_CHAIR, to=PARTY_OWNED),
+    ),
+    # Confidentiality: task-force records and public ones (issue 17).
+    Action(
+        "read_restricted",
+        "Read a task-force record (e.g. a dispute); observers read public records only",
+        "can_see_restricted",
+        "the party that raised the dispute",
+        BETWEEN_PARTIES,
+        _roles(*TASK_FORCE_READERS, to=BETWEEN_PARTIES),
+    ),
+    Action(
+        "export_restricted_report",
+        "Export the restricted edition of the report (observers: the public edition)",
+        "can_see_restricted",
+        "—",
+        (ANY,),
+        _roles(*TASK_FORCE_READERS, to=(ANY,)),
+    ),
+    Action(
+        "change_visibility",
+        "Make a record public or task-force only (with the reason)",
+        "can_change_visibility",
+        "—",
+        (ANY,),
+        _roles(Role.CO_CHAIR, Role.MONITOR, to=(ANY,)),
     ),
     Action(
         "export_report",

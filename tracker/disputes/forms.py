@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import visibility_field
 from tracker.core.models import Agreement, Party, Provision
 from tracker.core.workspace import within
 from tracker.disputes.models import DisputeStatus
@@ -40,6 +41,7 @@ class RaiseDisputeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What your party holds and what it asks of the other party."),
     )
+    visibility = visibility_field()
 
     def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any) -> None:
         """`agreement`, when given (the page's, with several agreements), is the only one

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_comment,
     can_decide_proposal,
     can_move_dispute,
@@ -44,7 +45,8 @@ from tracker.accounts.permissions import (
     can_record_position,
 )
 from tracker.core import events, twokey
-from tracker.core.models import Agreement, Party, Provision
+from tracker.core import services as core_services
+from tracker.core.models import Agreement, Party, Provision, Visibility
 from tracker.disputes.models import (
     CLOSED_DISPUTE_STATUSES,
     RESPONSE_DAYS,
@@ -155,9 +157,11 @@ def raise_dispute(
     title: str,
     description: str,
     raising_position: str,
+    visibility: str = Visibility.TASK_FORCE,
     at: datetime.datetime | None = None,
 ) -> Dispute:
-    """A delegate raises a dispute for their own party; the other party is to respond."""
+    """A delegate raises a dispute for their own party; the other party is to respond. It is
+    task-force only (with its positions and timeline) unless ``visibility`` makes it public."""
     if not can_raise_dispute(user, raised_by_party):
         raise PermissionDenied
     provisions = list(provisions)
@@ -167,9 +171,12 @@ def raise_dispute(
         raise ValidationError(
             {"provisions": _("Choose provisions of the agreement the dispute is about.")}
         )
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who may read it.")})
     at = at or timezone.now()
     raised_on = timezone.localdate(at)
     dispute = Dispute(
+        visibility=visibility,
         agreement=agreement,
         raised_by_party=raised_by_party,
         responding_party=other_party(raised_by_party),
@@ -411,3 +418,21 @@ def add_comment(
     return DisputeEvent.objects.create(
         dispute=dispute, kind=DisputeEvent.Kind.COMMENT, author=user, created_at=at, text=text
     )
+
+
+@transaction.atomic
+def change_visibility(
+    user: User,
+    dispute: Dispute,
+    visibility: str,
+    reason: str,
+    *,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """A co-chair or a monitor makes a dispute (with its positions, timeline and proposals)
+    public or task-force only, with the reason in its history."""
+    if not can_change_visibility(user):
+        raise PermissionDenied
+    return core_services.change_visibility(
+        Dispute, dispute.pk, visibility, reason, user=user, at=at
+    )[1]

@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_comment,
     can_decide_proposal,
     can_move_dispute,
@@ -27,9 +28,10 @@ from tracker.accounts.permissions import (
     can_view,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
-from tracker.core.models import Party, Provision
+from tracker.core.models import Party, Provision, Visibility
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
+from tracker.core.views import visibility_page
 from tracker.core.workspace import enter, scope_of, workspace_page
 from tracker.disputes import services
 from tracker.disputes.filters import DisputeFilter
@@ -132,6 +134,7 @@ def dispute_create(request: HtmxHttpRequest) -> HttpResponse:
                     title=data["title"],
                     description=data["description"],
                     raising_position=data["raising_position"],
+                    visibility=data["visibility"] or Visibility.TASK_FORCE,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -226,6 +229,7 @@ def _detail_context(
         "comment_form": comment_form or CommentForm(),
         "may_comment": dispute.is_open and can_comment(user, dispute),
         "history": dispute_history(dispute),
+        "may_change_visibility": can_change_visibility(user),
     }
 
 
@@ -415,4 +419,22 @@ def _comment_refused(
         "disputes/dispute_detail.html",
         _detail_context(request, dispute, comment_form=form),
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def dispute_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make the dispute (positions, timeline, proposals) public or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    dispute = get_dispute_for_user(request.user, pk)
+    return visibility_page(
+        request,
+        record=dispute,
+        what=_("Dispute: %(title)s, with its positions and timeline.") % {"title": dispute.title},
+        back_url=_detail_url(dispute),
+        change=lambda visibility, reason: services.change_visibility(
+            request.user, dispute, visibility, reason
+        ),
     )

@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import visibility_field
 from tracker.milestones.models import Status
 from tracker.milestones.services import MAX_FILES_PER_UPDATE, NOTE_MAX_CHARS
 
@@ -59,6 +60,8 @@ class ProgressForm(VersionedForm):
         help_text=_("Required when completing, putting on hold or cancelling: say what or why."),
     )
     evidence = MultipleFileField(label=_("Evidence"), required=False)
+    # Not on the inline row form of the lists: left out, a note is the task force's.
+    visibility = visibility_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

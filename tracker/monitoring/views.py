@@ -16,14 +16,17 @@ from django_htmx.http import HttpResponseClientRedirect
 from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_close_corrective_action,
     can_record_check,
     can_update_check,
     can_view,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
+from tracker.core.models import Visibility
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
+from tracker.core.views import visibility_page
 from tracker.core.workspace import enter, scope_of, workspace_page
 from tracker.monitoring import services
 from tracker.monitoring.filters import CheckFilter
@@ -115,6 +118,7 @@ def check_create(request: HtmxHttpRequest) -> HttpResponse:
                     form.check_fields(),
                     form.cleaned_data["evidence"],
                     form.first_action(),
+                    visibility=form.cleaned_data["visibility"] or Visibility.TASK_FORCE,
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -260,3 +264,40 @@ def action_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(_detail_url(check, "actions"))
     return _actions_response(request, check)
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def check_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make a check (its finding and evidence files) public or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    check = get_check_for_user(request.user, pk)
+    return visibility_page(
+        request,
+        record=check,
+        what=_("Check: %(criterion)s, with its finding and evidence files.")
+        % {"criterion": check.display_criterion},
+        back_url=_detail_url(check),
+        change=lambda visibility, reason: services.change_check_visibility(
+            request.user, check, visibility, reason
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def action_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make a corrective action public (shown while its check is public) or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    action = get_action_for_user(request.user, pk)
+    return visibility_page(
+        request,
+        record=action,
+        what=_("Corrective action: %(description)s") % {"description": action.description},
+        back_url=_detail_url(action.check_record, "actions"),
+        change=lambda visibility, reason: services.change_action_visibility(
+            request.user, action, visibility, reason
+        ),
+    )

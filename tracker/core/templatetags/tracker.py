@@ -51,6 +51,9 @@ BADGE_ICONS = {
     "concurred": "✓✓",
     "rejected": "✕",
     "superseded": "↷",
+    # Who may read a record (tracker.core.models.Visibility).
+    "task_force": "🔒",
+    "public": "◎",
 }
 
 
