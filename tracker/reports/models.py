@@ -24,9 +24,9 @@ class Edition(models.TextChoices):
 
 
 class FileFormat(models.TextChoices):
-    PDF = "pdf", "PDF"
-    XLSX = "xlsx", "XLSX"
-    CSV = "csv", "CSV"
+    PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("XLSX")
+    CSV = "csv", _("CSV")
 
 
 def issued_file_path(instance: IssuedFile, filename: str) -> str:
