@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -338,9 +337,7 @@ def test_a_co_chair_issues_through_the_form(login, chair_us, agreement, mileston
     assert form_page.status_code == 200
     assert timezone.localdate().isoformat().encode() in form_page.content
 
-    response = client.post(
-        ISSUE, {"edition": "public", "as_of": "2025-12-31", "language": "uk"}
-    )
+    response = client.post(ISSUE, {"edition": "public", "as_of": "2025-12-31", "language": "uk"})
     issued = IssuedReport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reports:issued_detail", args=[issued.pk])
@@ -437,4 +434,3 @@ def test_the_verify_form_keeps_no_upload(issue, login, monitor, settings, tmp_pa
     login(monitor).post(VERIFY, {"file": big})
     assert list((tmp_path / "uploads").iterdir()) == []
     assert sorted(p.name for p in settings.MEDIA_ROOT.rglob("*")) == before
-

@@ -156,9 +156,7 @@ def visible_issued_reports(user: User):
 def find_issued_file(user: User, sha256: str, size: int) -> IssuedFile | None:
     """The issued file with exactly these bytes, among those the person may see."""
     return (
-        IssuedFile.objects.filter(
-            sha256=sha256, size=size, report__in=visible_issued_reports(user)
-        )
+        IssuedFile.objects.filter(sha256=sha256, size=size, report__in=visible_issued_reports(user))
         .select_related("report__agreement", "report__issued_by")
         .first()
     )

@@ -9,7 +9,5 @@ urlpatterns = [
     path("issued/new/", views.issue, name="issue"),
     path("issued/verify/", views.verify, name="verify"),
     path("issued/<int:pk>/", views.issued_detail, name="issued_detail"),
-    path(
-        "issued/<int:pk>/<str:file_format>/", views.issued_download, name="issued_download"
-    ),
+    path("issued/<int:pk>/<str:file_format>/", views.issued_download, name="issued_download"),
 ]

@@ -106,9 +106,7 @@ def get_issued_report_for_user(user: User, pk: int) -> IssuedReport:
     not learn that a restricted edition exists)."""
     if not can_read_issued_reports(user):
         raise PermissionDenied
-    issued = get_object_or_404(
-        IssuedReport.objects.select_related("agreement", "issued_by"), pk=pk
-    )
+    issued = get_object_or_404(IssuedReport.objects.select_related("agreement", "issued_by"), pk=pk)
     if not can_download_issued_report(user, issued):
         raise Http404
     return issued
@@ -168,7 +166,8 @@ def issue(request: HtmxHttpRequest) -> HttpResponse:
         status = 400
     else:
         form = IssueForm(agreement=agreement)
-    return render(request, "reports/issue.html", {"form": form, "agreement": agreement}, status=status)
+    context = {"form": form, "agreement": agreement}
+    return render(request, "reports/issue.html", context, status=status)
 
 
 @require_GET
