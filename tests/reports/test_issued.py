@@ -434,3 +434,56 @@ def test_the_verify_form_keeps_no_upload(issue, login, monitor, settings, tmp_pa
     login(monitor).post(VERIFY, {"file": big})
     assert list((tmp_path / "uploads").iterdir()) == []
     assert sorted(p.name for p in settings.MEDIA_ROOT.rglob("*")) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issued_rows_are_never_changed_or_deleted(issue):
+    issued = issue()
+    issued.as_of = datetime.date(2025, 5, 1)
+    with pytest.raises(ValueError, match="never changed"):
+        issued.save()
+    pdf = issued.files.get(format="pdf")
+    with pytest.raises(ValueError, match="never deleted"):
+        pdf.delete()
+    issued.refresh_from_db()
+    assert issued.as_of == timezone.localdate()
+    assert issued.files.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_detail_page_and_download_cost_few_queries(
+    issue, login, member_us, django_assert_max_num_queries
+):
+    issued = issue()
+    client = login(member_us)
+    client.get(ISSUED)  # the session's first request
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reports:issued_detail", args=[issued.pk]))
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    with django_assert_max_num_queries(6):
+        content_of(client.get(download_url(issued, "csv")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_list_shows_the_workspaces_agreement_or_all(issue, login, chair_us, monitor):
+    from tracker.core.models import Agreement
+
+    issue()
+    other = Agreement.objects.create(
+        title="Second agreement",
+        short_name="second",
+        signed_on=datetime.date(2025, 1, 1),
+        place="Kyiv",
+    )
+    issue_report(chair_us, ReportScope(other, as_of=timezone.localdate(), edition="public"))
+    client = login(monitor)
+
+    def agreements(query: str) -> list[str]:
+        page = client.get(ISSUED + query).context["page"]
+        return [issued.agreement.short_name for issued in page.object_list]
+
+    assert agreements("?agreement=second") == ["second"]
+    assert agreements("?agreement=test-agreement") == ["test-agreement"]
+    assert sorted(agreements("?agreement=all")) == ["second", "test-agreement"]
+    assert client.get(ISSUED + "?agreement=unknown").status_code == 404

@@ -34,7 +34,23 @@ def issued_file_path(instance: IssuedFile, filename: str) -> str:
     return f"issued-reports/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
 
 
-class IssuedReport(models.Model):
+class WrittenOnce(models.Model):
+    """A row that is saved once and never changed or deleted by the application: an issued
+    file must stay the file that was issued."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{self._meta.verbose_name} is never changed once issued.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{self._meta.verbose_name} is never deleted.")
+
+
+class IssuedReport(WrittenOnce):
     """One issue of the compliance report: which edition, as of which day, by whom, when."""
 
     # Reports belong to an agreement (tracker.core.workspace narrows the list by it).
@@ -84,7 +100,7 @@ class IssuedReport(models.Model):
         return self.edition == Edition.PUBLIC
 
 
-class IssuedFile(models.Model):
+class IssuedFile(WrittenOnce):
     """One format of an issued report: the stored bytes and their SHA-256."""
 
     report = models.ForeignKey(
