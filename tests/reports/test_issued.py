@@ -487,3 +487,44 @@ def test_the_list_shows_the_workspaces_agreement_or_all(issue, login, chair_us, 
     assert agreements("?agreement=test-agreement") == ["test-agreement"]
     assert sorted(agreements("?agreement=all")) == ["second", "test-agreement"]
     assert client.get(ISSUED + "?agreement=unknown").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_issue_whose_number_was_taken_meanwhile_is_rendered_again(
+    issue, chair_ua, agreement, monkeypatch, settings
+):
+    from tracker.reports import issuing
+
+    real_render = issuing.render_files
+    rendered_numbers = []
+
+    def render_while_another_issues(issued, scope):
+        rendered_numbers.append(issued.number)
+        if len(rendered_numbers) == 1:
+            # Another co-chair's issue is recorded while this one renders.
+            IssuedReport.objects.create(
+                agreement=agreement,
+                number=issued.number,
+                edition="public",
+                as_of=scope.as_of,
+                language="en",
+                issued_by=chair_ua,
+                issued_at=timezone.now(),
+            )
+        return real_render(issued, scope)
+
+    monkeypatch.setattr(issuing, "render_files", render_while_another_issues)
+    issued = issue()
+    assert rendered_numbers == [1, 2]
+    assert issued.number == 2
+    pdf = issued.files.get(format="pdf")
+    with pdf.file.open("rb") as handle:
+        text = PdfReader(handle).pages[0].extract_text()
+    assert "Issued report no. 2" in text
+    # The files of the first attempt are gone: three files in storage, those of no. 2.
+    stored = sorted(
+        str(p.relative_to(settings.MEDIA_ROOT))
+        for p in settings.MEDIA_ROOT.rglob("*")
+        if p.is_file()
+    )
+    assert stored == sorted(issued_file.file.name for issued_file in issued.files.all())

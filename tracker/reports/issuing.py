@@ -21,7 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -93,6 +93,11 @@ def _stamp(record: IssuedReport | IssuedFile, user: User, at: datetime.datetime)
     record._change_reason = _("Report issued")
 
 
+# How many times a co-chair's issue is rendered again when another issue of the same
+# agreement took its number meanwhile.
+ISSUE_ATTEMPTS = 3
+
+
 def issue_report(
     user: User,
     scope: ReportScope,
@@ -102,28 +107,32 @@ def issue_report(
 ) -> IssuedReport:
     """Issues `scope` (agreement, edition, as_of) as PDF, XLSX and CSV.
 
-    Numbers count each agreement's issues; the agreement's row is locked while the next one
-    is taken, so two co-chairs issuing at once get two numbers. Called inside a transaction
-    that is rolled back later, the files would stay in storage: call it on its own.
+    Rendering takes seconds, and the files carry the issue's number, so the number is taken
+    before rendering and the transaction that records the issue stays short (on SQLite a
+    write transaction holds up every other writer): if another issue of the agreement got
+    the same number meanwhile, the unique constraint refuses the row, the files are deleted
+    and the issue is rendered again with the next number. Called inside a transaction that
+    is rolled back later, the files would stay in storage: call it on its own.
     """
     if not can_issue_report(user):
         raise PermissionDenied
     at = at or timezone.now()
     validate_issue(scope, today=timezone.localdate(at))
-    written: list[IssuedFile] = []
-    try:
-        with transaction.atomic():
-            agreement = Agreement.objects.select_for_update().get(pk=scope.agreement.pk)
-            last = IssuedReport.objects.filter(agreement=agreement).aggregate(Max("number"))
-            issued = IssuedReport(
-                agreement=agreement,
-                number=(last["number__max"] or 0) + 1,
-                edition=scope.edition,
-                as_of=scope.as_of,
-                language=language or translation.get_language() or "en",
-                issued_by=user,
-                issued_at=at,
-            )
+    language = language or translation.get_language() or "en"
+    attempt = 0
+    while True:
+        attempt += 1
+        issued = IssuedReport(
+            agreement=scope.agreement,
+            number=_next_number(scope.agreement),
+            edition=scope.edition,
+            as_of=scope.as_of,
+            language=language,
+            issued_by=user,
+            issued_at=at,
+        )
+        written: list[IssuedFile] = []
+        try:
             for file_format, content in render_files(issued, scope).items():
                 issued_file = IssuedFile(
                     format=file_format,
@@ -132,17 +141,25 @@ def issue_report(
                 )
                 issued_file.file.save(file_format, ContentFile(content), save=False)
                 written.append(issued_file)
-            _stamp(issued, user, at)
-            issued.save()
+            with transaction.atomic():
+                _stamp(issued, user, at)
+                issued.save()
+                for issued_file in written:
+                    issued_file.report = issued
+                    _stamp(issued_file, user, at)
+                    issued_file.save()
+        except BaseException as error:
             for issued_file in written:
-                issued_file.report = issued
-                _stamp(issued_file, user, at)
-                issued_file.save()
-    except BaseException:
-        for issued_file in written:
-            issued_file.file.storage.delete(issued_file.file.name)
-        raise
-    return issued
+                issued_file.file.storage.delete(issued_file.file.name)
+            if isinstance(error, IntegrityError) and attempt < ISSUE_ATTEMPTS:
+                continue
+            raise
+        return issued
+
+
+def _next_number(agreement: Agreement) -> int:
+    last = IssuedReport.objects.filter(agreement=agreement).aggregate(Max("number"))
+    return (last["number__max"] or 0) + 1
 
 
 def visible_issued_reports(user: User):
