@@ -168,48 +168,6 @@ def _display(field, value, related: dict) -> object:
     return value
 
 
-def audit_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The newest `limit` history rows with what each changed, in a fixed number of queries."""
-    records = list(
-        milestone.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    deltas = [
-        newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN_FIELDS)
-        for newer, older in pairwise(records)
-    ]
-    # Foreign keys come back as raw ids: look up each model's objects once for all rows.
-    wanted: dict[type, set] = {}
-    for delta in deltas:
-        for change in delta.changes:
-            field = Milestone._meta.get_field(change.field)
-            if field.is_relation:
-                wanted.setdefault(field.related_model, set()).update(
-                    value for value in (change.old, change.new) if value is not None
-                )
-    related = {
-        (model, pk): obj
-        for model, pks in wanted.items()
-        for pk, obj in model._default_manager.in_bulk(pks).items()
-    }
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        changes = []
-        if index < len(deltas):
-            for change in deltas[index].changes:
-                field = Milestone._meta.get_field(change.field)
-                changes.append(
-                    FieldChange(
-                        label=str(field.verbose_name),
-                        old=_display(field, change.old, related),
-                        new=_display(field, change.new, related),
-                    )
-                )
-        entries.append(HistoryEntry(record=record, changes=changes))
-    return entries
-
-
 def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
     """The rows of a provision page's milestone table, in due-date order."""
     return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
@@ -246,11 +204,23 @@ class Replan:
     reason: str
 
 
-def replanning_history(milestone: Milestone) -> list[Replan]:
-    """Every change of the due date, newest first: who, when, old → new, the slip from the
-    baseline after it, and the reason. From the history table, so a move made anywhere (the
-    planning pages, the import, the admin) is listed. One query."""
-    records = (
+@dataclass(frozen=True)
+class MilestoneHistory:
+    """What a milestone's page shows of its history: the newest entries with what each
+    changed, and every move of its due date."""
+
+    entries: list[HistoryEntry]
+    replans: list[Replan]
+
+
+def milestone_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> MilestoneHistory:
+    """The milestone's history rows, read once (one query, plus one per kind of object a
+    changed foreign key names): the newest `limit` as entries, and from all of them every
+    change of the due date, newest first, with who, when, old → new, the slip from the
+    baseline after it and the reason. From the history table, so a change made anywhere (the
+    planning pages, the import, the admin) is listed. Every row is read, since a move may lie
+    anywhere in it; a milestone's history grows with its own edits only."""
+    records = list(
         milestone.history.annotate(
             previous_due=Window(
                 Lag("due_date"), order_by=[F("history_date").asc(), F("history_id").asc()]
@@ -259,7 +229,7 @@ def replanning_history(milestone: Milestone) -> list[Replan]:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
-    return [
+    replans = [
         Replan(
             when=record.history_date,
             who=record.history_user,
@@ -271,3 +241,42 @@ def replanning_history(milestone: Milestone) -> list[Replan]:
         for record in records
         if record.previous_due is not None and record.previous_due != record.due_date
     ]
+    return MilestoneHistory(entries=_history_entries(records[: limit + 1], limit), replans=replans)
+
+
+def _history_entries(records: list, limit: int) -> list[HistoryEntry]:
+    """The newest `limit` of `records` (newest first, one more to compare the last with) with
+    what each changed."""
+    deltas = [
+        newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN_FIELDS)
+        for newer, older in pairwise(records)
+    ]
+    # Foreign keys come back as raw ids: look up each model's objects once for all rows.
+    wanted: dict[type, set] = {}
+    for delta in deltas:
+        for change in delta.changes:
+            field = Milestone._meta.get_field(change.field)
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    value for value in (change.old, change.new) if value is not None
+                )
+    related = {
+        (model, pk): obj
+        for model, pks in wanted.items()
+        for pk, obj in model._default_manager.in_bulk(pks).items()
+    }
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        changes = []
+        if index < len(deltas):
+            for change in deltas[index].changes:
+                field = Milestone._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        label=str(field.verbose_name),
+                        old=_display(field, change.old, related),
+                        new=_display(field, change.new, related),
+                    )
+                )
+        entries.append(HistoryEntry(record=record, changes=changes))
+    return entries
