@@ -279,3 +279,12 @@ def test_the_forms_offer_the_choice_and_record_it(login, monitor, provision):
         },
     )
     assert MonitoringCheck.objects.get(criterion="Tender published").visibility == "public"
+
+
+@pytest.mark.parametrize("name", ["secret_update", "secret_file", "secret_check", "secret_dispute"])
+def test_the_database_refuses_an_unknown_visibility(records, name):
+    from django.db import IntegrityError, transaction
+
+    record = getattr(records, name)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(record).objects.filter(pk=record.pk).update(visibility="secret")

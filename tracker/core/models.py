@@ -47,6 +47,12 @@ def visibility_field() -> models.CharField:
     )
 
 
+def visibility_constraint(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(visibility__in=Visibility.values), name=f"{prefix}_visibility_valid"
+    )
+
+
 class VisibleQuerySet(models.QuerySet):
     """Rows by who may read them: ``.visible_to(user)`` is the one filter every selector uses.
 
@@ -379,6 +385,7 @@ class Evidence(models.Model):
         ordering = ["-uploaded_at"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        constraints = [visibility_constraint("evidence")]
 
     def __str__(self) -> str:
         return self.original_name

@@ -16,6 +16,7 @@ from tracker.core.models import (
     Party,
     Provision,
     VisibleQuerySet,
+    visibility_constraint,
     visibility_field,
 )
 from tracker.core.twokey import TwoKeyProposal, proposal_constraints
@@ -87,6 +88,7 @@ class Dispute(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=DisputeStatus.values), name="dispute_status_valid"
             ),
+            visibility_constraint("dispute"),
             models.CheckConstraint(
                 condition=(
                     (

@@ -17,6 +17,7 @@ from tracker.core.models import (
     ResponsibleParty,
     VisibleQuerySet,
     localized,
+    visibility_constraint,
     visibility_field,
 )
 
@@ -291,6 +292,7 @@ class ProgressUpdate(models.Model):
                 condition=models.Q(percent__gte=0, percent__lte=100),
                 name="progress_percent_range",
             ),
+            visibility_constraint("progress"),
         ]
         indexes = [
             models.Index(

@@ -14,6 +14,7 @@ from tracker.core.models import (
     ResponsibleParty,
     VisibleQuerySet,
     localized,
+    visibility_constraint,
     visibility_field,
 )
 
@@ -87,6 +88,7 @@ class MonitoringCheck(models.Model):
             models.CheckConstraint(
                 condition=models.Q(result__in=Result.values), name="check_result_valid"
             ),
+            visibility_constraint("check"),
             # Severity is required exactly for partial and non-compliance.
             models.CheckConstraint(
                 condition=(
@@ -154,6 +156,7 @@ class CorrectiveAction(models.Model):
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
         constraints = [
+            visibility_constraint("corrective_action"),
             models.CheckConstraint(
                 condition=(
                     models.Q(state="open", closed_at__isnull=True, closed_by__isnull=True)
