@@ -288,3 +288,28 @@ def test_the_database_refuses_an_unknown_visibility(records, name):
     record = getattr(records, name)
     with pytest.raises(IntegrityError), transaction.atomic():
         type(record).objects.filter(pk=record.pk).update(visibility="secret")
+
+
+def test_an_observers_pages_take_as_many_queries_whatever_the_data(
+    login, observer, records, provision, member_ua, monitor
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(observer)
+    urls = ["/disputes/", "/checks/", "/activity/", f"/milestones/{records.milestone.pk}/", "/"]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for number in range(3):
+        for visibility in ("task_force", "public"):
+            _check(monitor, provision, f"More {visibility} {number}", visibility)
+            _dispute(member_ua, provision, f"More {visibility} {number}", visibility)
+    assert counts() == before
