@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.ids import IdMultipleChoiceField
 from tracker.core.models import Agreement, Party, Provision
 from tracker.disputes.models import DisputeStatus
 
 
-class ProvisionsField(forms.ModelMultipleChoiceField):
+class ProvisionsField(IdMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Provision) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.core.evidence import validate_upload
 from tracker.core.forms import DateInput
+from tracker.core.ids import parse_id
 from tracker.core.models import Provision
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.monitoring.services import CHECK_FIELDS, action_errors, check_errors
@@ -143,8 +144,8 @@ class CheckForm(forms.ModelForm):
         A bound form validates against every milestone and check, so a choice from another
         provision gets the clear message of ``check_errors`` instead of "not a valid choice".
         """
-        provision_id = getattr(provision, "pk", provision)
-        if not str(provision_id or "").isdigit():
+        provision_id = parse_id(getattr(provision, "pk", provision))
+        if provision_id is None:
             return
         self.fields["milestone"].queryset = _milestones().filter(provision=provision_id)
         earlier = _checks().filter(provision=provision_id)

@@ -22,6 +22,7 @@ from tracker.accounts.permissions import (
     can_view,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
+from tracker.core.ids import parse_id
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
 from tracker.monitoring import services
@@ -74,8 +75,8 @@ def check_list(request: HtmxHttpRequest) -> HttpResponse:
 def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
     """A link can start the form on a provision, or as the follow-up of an earlier check."""
     initial: dict[str, Any] = {}
-    earlier_id = request.GET.get("follows_up", "")
-    if earlier_id.isdigit():
+    earlier_id = parse_id(request.GET.get("follows_up"))
+    if earlier_id:
         earlier = MonitoringCheck.objects.filter(pk=earlier_id).first()
         if earlier:
             initial.update(
@@ -85,9 +86,9 @@ def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
                 criterion_uk=earlier.criterion_uk,
                 follows_up=earlier.pk,
             )
-    provision_id = request.GET.get("provision", "")
-    if provision_id.isdigit() and "provision" not in initial:
-        initial["provision"] = int(provision_id)
+    provision_id = parse_id(request.GET.get("provision"))
+    if provision_id and "provision" not in initial:
+        initial["provision"] = provision_id
     return initial
 
 
