@@ -8,6 +8,7 @@ renamed executable or HTML page is refused.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from pathlib import PurePath
 
 from django.conf import settings
@@ -45,6 +46,10 @@ _TYPE_NAMES = {
     CSV: "CSV",
     TXT: "text",
 }
+
+# One request carries at most this many files, and at most EVIDENCE_MAX_REQUEST_BYTES in all
+# (the setting; nginx's client_max_body_size sits a little above it).
+MAX_FILES_PER_REQUEST = 10
 
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 # Text that a browser could take for markup or script is refused even in a .txt or .csv.
@@ -130,6 +135,37 @@ def validate_upload(upload: UploadedFile) -> str:
             code="type_mismatch",
         )
     return content_type
+
+
+def upload_errors(uploads: Sequence[UploadedFile]) -> list[str]:
+    """What is wrong with the files of one request: their number, their total size, and each
+    file alone. Every form and service that takes evidence checks its files here, before
+    anything is stored."""
+    messages = []
+    if len(uploads) > MAX_FILES_PER_REQUEST:
+        messages.append(
+            _("Attach at most %(limit)d files at once.") % {"limit": MAX_FILES_PER_REQUEST}
+        )
+    total, limit = sum(upload.size or 0 for upload in uploads), settings.EVIDENCE_MAX_REQUEST_BYTES
+    if total > limit:
+        messages.append(
+            _("These files come to %(total)s together; one upload may hold at most %(limit)s.")
+            % {"total": filesizeformat(total), "limit": filesizeformat(limit)}
+        )
+    for upload in uploads:
+        try:
+            validate_upload(upload)
+        except ValidationError as error:
+            messages.extend(error.messages)
+    return messages
+
+
+def upload_help_text() -> str:
+    """The help text of an evidence field, in the request's language, with the limits."""
+    return _(
+        "Up to %(count)d files: PDF, PNG, JPEG, DOCX, XLSX, CSV or plain text, each at most "
+        "%(limit)s."
+    ) % {"count": MAX_FILES_PER_REQUEST, "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
 
 
 def download_name(evidence: Evidence) -> str:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.evidence import validate_upload
+from tracker.core.evidence import upload_errors, upload_help_text
 from tracker.core.forms import DateInput
 from tracker.core.ids import parse_id
 from tracker.core.models import Provision
@@ -31,22 +31,13 @@ class EvidenceField(forms.FileField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            _("PDF, PNG, JPEG, DOCX, XLSX, CSV or plain text. You can choose several files."),
-        )
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ACCEPTED_FILES
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         files = [super(EvidenceField, self).clean(upload, initial) for upload in uploads]
-        messages = []
-        for upload in files:
-            try:
-                validate_upload(upload)
-            except ValidationError as error:
-                messages.extend(error.messages)
+        messages = upload_errors(files)
         if messages:
             raise ValidationError(messages)
         return files
@@ -124,6 +115,7 @@ class CheckForm(forms.ModelForm):
         self.fields["result"].choices = [("", _("Choose…")), *self.fields["result"].choices[1:]]
         self.fields["severity"].choices = [("", _("None")), *self.fields["severity"].choices[1:]]
         self.fields["provision"].empty_label = _("Choose…")
+        self.fields["evidence"].help_text = upload_help_text()
         self.fields["milestone"].empty_label = _("None")
         self.fields["follows_up"].empty_label = _("None")
         # With JavaScript, choosing a provision narrows the milestone and follow-up choices.

@@ -29,7 +29,7 @@ from tracker.accounts.permissions import (
     can_update_check,
 )
 from tracker.core import events
-from tracker.core.evidence import store_evidence
+from tracker.core.evidence import store_evidence, upload_errors
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, MonitoringCheck
 
 CHECK_FIELDS = (
@@ -123,6 +123,15 @@ def _raise_if(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
+def _checked_uploads(uploads: Iterable[UploadedFile]) -> list[UploadedFile]:
+    """The files of one request, refused together before any is stored."""
+    uploads = list(uploads)
+    messages = upload_errors(uploads)
+    if messages:
+        raise ValidationError({"evidence": messages})
+    return uploads
+
+
 def _attach(check: MonitoringCheck, uploads: Iterable[UploadedFile], user: User) -> None:
     for upload in uploads:
         check.evidence.add(store_evidence(upload, user))
@@ -159,6 +168,7 @@ def record_check(
         raise PermissionDenied
     at = at or timezone.now()
     _raise_if(check_errors(fields, today=timezone.localdate(at)))
+    uploads = _checked_uploads(uploads)
     check = MonitoringCheck(monitor=user, created_at=at, **_values(fields))
     check._history_user = user
     check._history_date = at
@@ -184,6 +194,7 @@ def update_check(
     check = MonitoringCheck.objects.select_for_update().get(pk=check.pk)
     at = at or timezone.now()
     _raise_if(check_errors(fields, instance=check, today=timezone.localdate(at)))
+    uploads = _checked_uploads(uploads)
     changed = []
     for name, value in _values(fields).items():
         if getattr(check, name) != value:
