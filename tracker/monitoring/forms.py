@@ -65,6 +65,19 @@ class EarlierCheckChoiceField(forms.ModelChoiceField):
         )
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the row the form was rendered from, for conflict detection."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("The form is incomplete: reload the page and try again."),
+            "invalid": _("The form is incomplete: reload the page and try again."),
+            "min_value": _("The form is incomplete: reload the page and try again."),
+        },
+    )
+
+
 def _milestones() -> QuerySet[Milestone]:
     return Milestone.objects.select_related("provision").order_by(
         "provision__reference", "due_date", "id"
@@ -93,6 +106,8 @@ class CheckForm(forms.ModelForm):
         help_text=_("An earlier check of the same provision that this one revisits."),
     )
     evidence = EvidenceField(label=_("Evidence files"))
+    # Only a correction has one (NewCheckForm drops it): the check's version when rendered.
+    version = version_field()
 
     class Meta:
         model = MonitoringCheck
@@ -116,6 +131,8 @@ class CheckForm(forms.ModelForm):
         self.fields["severity"].choices = [("", _("None")), *self.fields["severity"].choices[1:]]
         self.fields["provision"].empty_label = _("Choose…")
         self.fields["evidence"].help_text = upload_help_text()
+        if "version" in self.fields:
+            self.fields["version"].initial = self.instance.version
         self.fields["milestone"].empty_label = _("None")
         self.fields["follows_up"].empty_label = _("None")
         # With JavaScript, choosing a provision narrows the milestone and follow-up choices.
@@ -163,6 +180,8 @@ class CheckForm(forms.ModelForm):
 
 class NewCheckForm(CheckForm):
     """Recording a check can open its first corrective action in the same step."""
+
+    version = None
 
     action_description = forms.CharField(
         label=_("Corrective action"),
@@ -222,6 +241,7 @@ class ActionForm(forms.ModelForm):
 
 
 class CloseActionForm(forms.Form):
+    version = version_field()
     closing_note = forms.CharField(
         label=_("Closing note"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -231,5 +251,6 @@ class CloseActionForm(forms.Form):
 
     def __init__(self, *args: Any, action: CorrectiveAction, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"close-{action.pk}-%s")
+        kwargs.setdefault("initial", {"version": action.version})
         super().__init__(*args, **kwargs)
         self.action = action

@@ -64,6 +64,8 @@ class MonitoringCheck(models.Model):
         Evidence, blank=True, related_name="checks", verbose_name=_("evidence")
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Raised by every correction: a form rendered from an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -123,6 +125,8 @@ class CorrectiveAction(models.Model):
         verbose_name=_("closed by"),
     )
     closing_note = models.TextField(_("closing note"), blank=True)
+    # Raised by every change: a form rendered from an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:

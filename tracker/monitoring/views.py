@@ -179,11 +179,25 @@ def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # instance, and a refused edit must not show them as if they were saved.
     form = CheckForm(request.POST, request.FILES, instance=get_check_for_user(request.user, pk))
     status = 400
+    conflict = None
     if form.is_valid():
         try:
             check = services.update_check(
-                request.user, check, form.check_fields(), form.cleaned_data["evidence"]
+                request.user,
+                check,
+                form.check_fields(),
+                form.cleaned_data["evidence"],
+                version=form.cleaned_data["version"],
             )
+        except services.StaleVersion as stale:
+            # The page shows the check as it is now; the form keeps what was typed, on the
+            # current version, so saving again deliberately replaces the other save.
+            check = get_check_for_user(request.user, pk)
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            form = CheckForm(data, instance=get_check_for_user(request.user, pk))
+            conflict = check.history.select_related("history_user").first()
+            status = 409
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -192,7 +206,7 @@ def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 return redirect(_detail_url(check))
             check = get_check_for_user(request.user, pk)
             form, status = None, 200
-    context = _detail_context(check, edit_form=form)
+    context = {**_detail_context(check, edit_form=form), "conflict": conflict}
     template = "monitoring/check_detail.html"
     if request.htmx:
         template += "#check_response"
@@ -235,7 +249,25 @@ def action_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _actions_response(request, check, 400, close_form=form)
     try:
-        services.close_corrective_action(request.user, action, form.cleaned_data["closing_note"])
+        services.close_corrective_action(
+            request.user,
+            action,
+            form.cleaned_data["closing_note"],
+            version=form.cleaned_data["version"],
+        )
+    except services.StaleVersion as stale:
+        # Changed meanwhile: the current action is shown, with the note kept on its version.
+        data = request.POST.copy()
+        data["version"] = str(stale.current.version)
+        messages.error(
+            request,
+            _(
+                "Not closed: someone changed this corrective action in the meantime. It is "
+                "shown as it is now; your note is kept."
+            ),
+        )
+        close_form = CloseActionForm(data, action=stale.current)
+        return _actions_response(request, check, 409, close_form=close_form)
     except ValidationError as error:
         # Someone closed it meanwhile: show the current state and say so.
         messages.error(request, " ".join(error.messages))
