@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 
 import pytest
 from django.core.management import call_command
@@ -230,14 +231,15 @@ def sample_data(db):
 
 @pytest.fixture
 def browser_login(page, live_server):
-    """`browser_login(user)` logs in through the real form and lands on the dashboard."""
+    """`browser_login(user)` logs in through the real form and lands on the dashboard (with
+    several agreements, at its URL naming one: tracker.core.workspace)."""
 
     def log_in(user: User) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(\?agreement=[\w-]+)?$"))
 
     return log_in
 

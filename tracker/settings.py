@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tracker.provisions",
     "tracker.reports",
     "tracker.organisations",
+    "tracker.planning",
 ]
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
@@ -117,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.notifications.context_processors.unread_notifications",
+                # The agreement a page shows, for the header's switcher and links.
+                "tracker.core.workspace.context",
             ],
         },
     },

@@ -40,7 +40,7 @@ def test_filters_update_the_list_as_they_change(page, live_server, browser_login
     page.get_by_label("Responsible party").select_option("US")
     expect(page.locator("#results tbody tr")).to_have_count(2)
     expect(page).to_have_url(
-        f"{live_server.url}/provisions/?q=&agreement=&category=&responsible_party=US&mineral=&sort="
+        f"{live_server.url}/provisions/?q=&category=&responsible_party=US&mineral=&sort="
     )
     sorted_header = page.get_by_role("columnheader", name="Implementation")
     page.get_by_role("link", name="Implementation").click()
@@ -50,7 +50,7 @@ def test_filters_update_the_list_as_they_change(page, live_server, browser_login
     expect(sorted_header).to_have_attribute("aria-sort", "descending")
     expect(page.locator("#results tbody tr").first).to_contain_text("P-06")
     expect(page).to_have_url(
-        f"{live_server.url}/provisions/?q=&agreement=&category=&responsible_party=US&mineral=&sort=-progress"
+        f"{live_server.url}/provisions/?q=&category=&responsible_party=US&mineral=&sort=-progress"
     )
     page.get_by_label("Search").fill("capacity")
     expect(page.locator("#results tbody tr")).to_have_count(1)

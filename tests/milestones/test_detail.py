@@ -143,8 +143,10 @@ def test_detail_query_count_does_not_grow_with_the_log(
     services.verify(milestone_ua, chair_us, version=milestone_ua.version)
     client = login(member_ua)
 
-    # Session, user, milestone, log entries, their evidence, history, the verifier's name.
-    with django_assert_num_queries(8):  # 7 + the header's unread count
+    # Session, user, milestone, the agreements (for the header's switcher), log entries, their
+    # evidence, history, the re-planning history, the verifier's name, the header's unread
+    # count.
+    with django_assert_num_queries(10):
         response = client.get(page(milestone_ua))
 
     assert response.status_code == 200

@@ -184,10 +184,13 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_agreement_filter_lists_agreements(login, observer, sample_data):
-    other = Agreement.objects.create(
+def test_another_agreements_workspace_lists_none_of_the_samples_provisions(
+    login, observer, sample_data
+):
+    Agreement.objects.create(
         title="Another agreement", short_name="another", signed_on="2026-01-01", place="Kyiv"
     )
-    html = login(observer).get(URL, {"agreement": other.pk}).content.decode()
+    html = login(observer).get(URL, {"agreement": "another"}).content.decode()
     assert rows(html) == []
-    assert "Another agreement" in html
+    # The header's switcher offers both agreements, this one chosen.
+    assert '<option value="another" selected>Another agreement</option>' in html

@@ -37,8 +37,18 @@ shortest example.
    htmx form inside the results that must not change the address (the milestone rows'
    inline updates) sits under an element with ``hx-push-url="false"``.
 
+   Inside the filter form, ``{% include "partials/workspace_field.html" %}`` carries the
+   agreement (below) to every new filter, and ``{% workspace_url %}`` gives the "clear the
+   filters" link.
+
 Without JavaScript, the filter form is a plain GET form and every link a plain link; every
 URL can be shared.
+
+5. The agreement (tracker.core.workspace): a list shows one agreement's rows. The view is
+   decorated with ``workspace_page``; the FilterSet reads the request's workspace and narrows
+   its queryset, and the choices of its model choice filters whose model belongs to an
+   agreement (the provision select), through `tracker.core.workspace.within`. Choices built
+   by hand take `self.agreement`.
 """
 
 import django_filters
@@ -49,18 +59,44 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import FilterForm
 from tracker.core.sorting import SORT_PARAM, SortFilter
+from tracker.core.workspace import agreement_lookup, scope_of, within
 
 ALL = _("All")
 ANY = _("Any")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
+# `agreement` not given: the request's workspace decides.
+_FROM_REQUEST = object()
+
+
 class ListFilterSet(django_filters.FilterSet):
     """The FilterSet of a list: its form is a FilterForm, and a sort the URL asks for but the
-    list does not know gives the list's default order, as no sort at all does."""
+    list does not know gives the list's default order, as no sort at all does.
+
+    Rows and choices are narrowed to `agreement`: the request's workspace scope unless given
+    (an Agreement, a short name, or None for no narrowing). `narrow_each_row` tests each row
+    instead (see `tracker.core.workspace.within`), for a list whose page costs more per row
+    than the test: it then reads its rows in order and stops at the page's end.
+    """
+
+    narrow_each_row = False
 
     class Meta:
         form = FilterForm
+
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, agreement=_FROM_REQUEST
+    ):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.agreement = scope_of(request) if agreement is _FROM_REQUEST else agreement
+        # Lists of what belongs to no agreement (people, organisations) are left whole.
+        if agreement_lookup(self.queryset.model):
+            self.queryset = within(self.queryset, self.agreement, each_row=self.narrow_each_row)
+        for list_filter in self.filters.values():
+            choices = getattr(list_filter, "queryset", None)
+            if isinstance(choices, QuerySet) and agreement_lookup(choices.model):
+                list_filter.queryset = within(choices, self.agreement)
 
     @property
     def visible_fields(self) -> list[BoundField]:

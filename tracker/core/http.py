@@ -5,13 +5,16 @@ Every view that sends a region alone to an htmx GET goes through `render_page_or
     return render_page_or_partial(request, "monitoring/check_list.html", context)
 
 renders ``check_list.html#results`` for a filter change, a sort or a page link, and the
-whole ``check_list.html`` for everything else, and says so in ``Vary``.
+whole ``check_list.html`` for everything else, and says so in ``Vary``. With several
+agreements, the region comes with the header's agreement switcher out of band, so the
+switcher keeps the filters the swap put in the address bar (tracker.core.workspace).
 """
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
@@ -51,8 +54,23 @@ def render_page_or_partial(
     partial of another template. The response varies on the headers the choice reads.
     """
     name = template
-    if wants_partial(request):
+    partial_only = wants_partial(request)
+    if partial_only:
         name = partial if "#" in partial else f"{template}#{partial}"
     response = render(request, name, context, status=status)
+    if partial_only and _swaps_own_page(request):
+        response.content += render_to_string(
+            "partials/workspace_switch.html", {"workspace": request.workspace, "oob": True}, request
+        ).encode(response.charset)
     patch_vary_headers(response, HTMX_VARY)
     return response
+
+
+def _swaps_own_page(request: HtmxHttpRequest) -> bool:
+    """Whether a partial answers a swap on the page of its own URL (a list's filters), whose
+    header switcher then follows the new filters; with several agreements only."""
+    workspace = getattr(request, "workspace", None)  # tracker.core.workspace
+    if workspace is None or not workspace.several:
+        return False
+    here = request.htmx.current_url_abs_path or ""
+    return here.split("?", 1)[0] == request.path

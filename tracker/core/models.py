@@ -7,6 +7,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
@@ -173,16 +174,35 @@ class Organisation(models.Model):
         return localized(self, "name")
 
 
+# The workspace parameter's value for every agreement at once (tracker.core.workspace), so
+# no agreement may take it as its short name.
+ALL_AGREEMENTS = "all"
+
+
+def not_reserved(short_name: str) -> None:
+    if short_name == ALL_AGREEMENTS:
+        raise ValidationError(
+            _("“%(name)s” stands for every agreement at once; choose another short name."),
+            code="reserved",
+            params={"name": short_name},
+        )
+
+
 class Agreement(models.Model):
     title = models.CharField(_("title"), max_length=300)
     title_uk = models.CharField(_("title (Ukrainian)"), max_length=300, blank=True)
-    short_name = models.SlugField(_("short name"), max_length=60, unique=True)
+    short_name = models.SlugField(
+        _("short name"), max_length=60, unique=True, validators=[not_reserved]
+    )
     signed_on = models.DateField(_("signed on"))
     place = models.CharField(_("place"), max_length=200)
     place_uk = models.CharField(_("place (Ukrainian)"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     summary_uk = models.TextField(_("summary (Ukrainian)"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Raised by one on every save through tracker/core/services.py, so an edit based on a
+    # stale form is refused instead of overwriting someone else's.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -216,7 +236,12 @@ class Provision(models.Model):
     )
     # A short fixed vocabulary (ValueChainStage); a list of codes keeps it one column.
     value_chain_stages = models.JSONField(_("value-chain stages"), default=list, blank=True)
+    # As Agreement.version: an edit based on a stale form is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[minerals])
+
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "agreement"
 
     class Meta:
         ordering = ["agreement", "reference"]

@@ -84,13 +84,18 @@ class Scenario:
 class BenchData:
     """The rows of the generated agreement the scenarios point at."""
 
-    agreement_id: int
+    agreement: str  # its short name, as the pages' URLs name it
+    # Whether the database holds other agreements too: the pages' URLs then name this one,
+    # as the workspace redirect would (tracker.core.workspace).
+    several: bool
     detail_pk: int
     update_pk: int
     delegate: Any
     staff: Any
     as_of: datetime.date
     counts: dict[str, int]
+    # A provision's planning page: its milestones with the planning actions.
+    planning_path: str = ""
 
 
 def _timing(row: dict, key: str = "median_ms") -> float | None:
@@ -156,14 +161,22 @@ def fraction_of_admin(fraction: float) -> Target:
 
 
 def scenarios(data: BenchData) -> list[Scenario]:
+    # With one agreement the pages' URLs name none, as people's do; with several, each names
+    # the generated one.
+    scope = {"agreement": data.agreement} if data.several else {}
+
+    def scoped(path: str, **params: str) -> str:
+        query = urlencode({**params, **scope})
+        return f"{path}?{query}" if query else path
+
     filters = {"status": "in_progress", "responsible_party": "UA", "category": FILTER_CATEGORY}
-    filtered = "/milestones/?" + urlencode(filters)
+    filtered = scoped("/milestones/", **filters)
     admin_filters = {
         "status__exact": "in_progress",
         "responsible_party__exact": "UA",
         "provision__category__exact": FILTER_CATEGORY,
     }
-    report = f"/reports/compliance/?agreement={data.agreement_id}"
+    report = f"/reports/compliance/?agreement={data.agreement}"
     htmx = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1" + filtered}
 
     def inline_update(n: int) -> dict:
@@ -189,11 +202,11 @@ def scenarios(data: BenchData) -> list[Scenario]:
             "/admin/milestones/milestone/?" + urlencode(admin_filters),
             user="staff",
         ),
-        Scenario("dashboard", "Dashboard", "/", targets=[median_under(80)]),
+        Scenario("dashboard", "Dashboard", scoped("/"), targets=[median_under(80)]),
         Scenario(
             "milestones_list",
             "Milestone list, unfiltered",
-            "/milestones/",
+            scoped("/milestones/"),
             targets=list(list_targets),
         ),
         Scenario(
@@ -211,7 +224,7 @@ def scenarios(data: BenchData) -> list[Scenario]:
         Scenario(
             "milestones_search",
             "Milestone list, text search",
-            "/milestones/?" + urlencode({"q": SEARCH_TERM}),
+            scoped("/milestones/", q=SEARCH_TERM),
             targets=list(list_targets),
         ),
         Scenario(
@@ -230,12 +243,18 @@ def scenarios(data: BenchData) -> list[Scenario]:
             # 1.5 × the p95 before the row moved into its template (13.6 ms), rounded down.
             targets=[p95_under(20)],
         ),
-        Scenario("activity", "Activity feed", "/activity/", targets=list_targets),
-        Scenario("checks_list", "Checks list", "/checks/", targets=list_targets),
+        Scenario("activity", "Activity feed", scoped("/activity/"), targets=list_targets),
+        Scenario(
+            "planning_provision",
+            "Planning: a provision's milestones",
+            data.planning_path,
+            targets=list(list_targets),
+        ),
+        Scenario("checks_list", "Checks list", scoped("/checks/"), targets=list_targets),
         Scenario(
             "disputes_list",
             "Disputes list",
-            "/disputes/",
+            scoped("/disputes/"),
             targets=list(list_targets),
         ),
         Scenario("report_preview", "Report preview (HTML)", report),
@@ -312,8 +331,11 @@ def find_bench_data(agreement_short_name: str) -> BenchData:
         "progress_updates": ProgressUpdate.objects.count(),
         "history_rows": Milestone.history.model.objects.count(),
     }
+    provision = agreement.provisions.order_by("reference").first()
     return BenchData(
-        agreement_id=agreement.pk,
+        agreement=agreement.short_name,
+        several=Agreement.objects.exclude(pk=agreement.pk).exists(),
+        planning_path=f"/agreements/{agreement.short_name}/provisions/{provision.pk}/",
         detail_pk=busiest["milestone"],
         update_pk=updatable.pk,
         delegate=delegate,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.core.ids import IdMultipleChoiceField
 from tracker.core.models import Agreement, Party, Provision
+from tracker.core.workspace import within
 from tracker.disputes.models import DisputeStatus
 
 
@@ -40,6 +41,16 @@ class RaiseDisputeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What your party holds and what it asks of the other party."),
     )
+
+    def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any) -> None:
+        """`agreement`, when given (the page's, with several agreements), is the only one
+        offered, with only its provisions."""
+        super().__init__(*args, **kwargs)
+        if agreement is not None:
+            self.fields["agreement"].queryset = Agreement.objects.filter(pk=agreement.pk)
+            self.fields["provisions"].queryset = within(
+                self.fields["provisions"].queryset, agreement
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -60,6 +60,9 @@ class Dispute(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords(m2m_fields=[provisions])
 
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "agreement"
+
     class Meta:
         ordering = ["-raised_on", "-id"]
         verbose_name = _("dispute")

@@ -26,9 +26,10 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.ids import parse_id
-from tracker.core.models import Agreement, Party, Provision
+from tracker.core.models import Party, Provision
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
+from tracker.core.workspace import enter, scope_of, workspace_page
 from tracker.disputes import services
 from tracker.disputes.filters import DisputeFilter
 from tracker.disputes.forms import CommentForm, PositionForm, RaiseDisputeForm, TransitionForm
@@ -67,6 +68,7 @@ def _status_of(error: ValidationError) -> int:
 
 @require_GET
 @viewer_required
+@workspace_page
 def dispute_list(request: HtmxHttpRequest) -> HttpResponse:
     disputes = Dispute.objects.prefetch_related(
         Prefetch("provisions", queryset=Provision.objects.order_by("reference"))
@@ -81,29 +83,31 @@ def dispute_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _initial_for_new_dispute(request: HtmxHttpRequest) -> dict[str, Any]:
+    """The user's party, and the page's agreement, or the provision's a link started on."""
     initial: dict[str, Any] = {"raised_by_party": request.user.party}
     provision_id = parse_id(request.GET.get("provision"))
     provision = Provision.objects.filter(pk=provision_id).first() if provision_id else None
     if provision:
         initial.update(agreement=provision.agreement_id, provisions=[provision.pk])
-    else:
-        agreements = list(Agreement.objects.values_list("pk", flat=True)[:2])
-        if len(agreements) == 1:
-            initial["agreement"] = agreements[0]
+    elif request.workspace.agreement is not None:
+        initial["agreement"] = request.workspace.agreement.pk
     return initial
 
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
+@workspace_page
 def dispute_create(request: HtmxHttpRequest) -> HttpResponse:
     if not can_raise_dispute(request.user):
         raise PermissionDenied
     status = 200
+    # A dispute is raised within the page's agreement: its provisions are offered.
+    agreement = scope_of(request)
     if request.method == "POST":
         # Refuse a party that is not the user's before looking at anything else.
         if not can_raise_dispute(request.user, request.POST.get("raised_by_party")):
             raise PermissionDenied
-        form = RaiseDisputeForm(request.POST)
+        form = RaiseDisputeForm(request.POST, agreement=agreement)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -125,7 +129,7 @@ def dispute_create(request: HtmxHttpRequest) -> HttpResponse:
                 return redirect(_detail_url(dispute))
         status = 400
     else:
-        form = RaiseDisputeForm(initial=_initial_for_new_dispute(request))
+        form = RaiseDisputeForm(initial=_initial_for_new_dispute(request), agreement=agreement)
     context = {
         "form": form,
         "responding_party": Party(services.other_party(request.user.party)).label,
@@ -156,6 +160,7 @@ def _detail_context(
     position_form: PositionForm | None = None,
     comment_form: CommentForm | None = None,
 ) -> dict[str, Any]:
+    enter(request, dispute.agreement, switch_to="disputes:list")
     user = request.user
     return {
         "dispute": dispute,

@@ -20,6 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from tracker.milestones.models import Milestone, ProgressUpdate
 
 WORKFLOW_FIELDS = (
+    # The first planned due date: set when the milestone is created, never changed.
+    "baseline_due",
     "status",
     "percent_complete",
     "completed_on",

@@ -33,6 +33,7 @@ from tracker.core.models import (
     localized_sql,
 )
 from tracker.core.sorting import SortFilter, shown_text
+from tracker.core.workspace import current, within
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
 
 SCHEDULE_FILTERS = {
@@ -71,20 +72,25 @@ def _number(value: int = 0) -> Value:
     return Value(value, output_field=BigIntegerField())
 
 
-def reference_choices() -> dict[str, list[tuple[int, str]]]:
+def reference_choices(agreement=None) -> dict[str, list[tuple[int, str]]]:
     """The provision, mineral and organisation options of the filter form, in one query.
 
     Three small reference tables read with one UNION ALL instead of one query each (and no
     extra query to validate a chosen value), so the list keeps a fixed, small query count.
-    Labels are built here in the active language.
+    Labels are built here in the active language. The provisions are those of `agreement`
+    (tracker.core.workspace.within); minerals and organisations serve every agreement.
     """
     columns = ("source", "pk", "sort", "code", "label")
-    provisions = Provision.objects.annotate(
-        source=_text("provision"),
-        sort=F("agreement_id"),
-        code=F("reference"),
-        label=localized_sql("title"),
-    ).values_list(*columns)
+    provisions = (
+        within(Provision.objects.all(), agreement)
+        .annotate(
+            source=_text("provision"),
+            sort=F("agreement_id"),
+            code=F("reference"),
+            label=localized_sql("title"),
+        )
+        .values_list(*columns)
+    )
     minerals = Mineral.objects.annotate(
         source=_text("mineral"),
         sort=_number(),
@@ -117,13 +123,22 @@ def reference_choices() -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def provision_choices() -> list[tuple[int, str]]:
+def provision_choices(agreement=None, *, with_agreement: bool = False) -> list[tuple[int, str]]:
+    """The provisions of `agreement` (every one for None); `with_agreement` puts each one's
+    agreement before it, for a list that mixes agreements (their references repeat)."""
     rows = (
-        Provision.objects.order_by("agreement_id", "reference")
-        .annotate(shown=localized_sql("title"))
-        .values_list("pk", "reference", "shown")
+        within(Provision.objects.all(), agreement)
+        .order_by("agreement_id", "reference")
+        .annotate(
+            shown=localized_sql("title"),
+            prefix=F("agreement__short_name") if with_agreement else _text(),
+        )
+        .values_list("pk", "reference", "shown", "prefix")
     )
-    return [(pk, f"{reference} {shown}") for pk, reference, shown in rows]
+    return [
+        (pk, f"{prefix} · {reference} {shown}" if prefix else f"{reference} {shown}")
+        for pk, reference, shown, prefix in rows
+    ]
 
 
 # The status column sorts in workflow order, not by the codes' alphabet.
@@ -217,7 +232,7 @@ class MilestoneFilter(ListFilterSet):
         super().__init__(*args, **kwargs)
         # Callable choices are read only when the form is rendered or one of these filters
         # has a value to validate, so an inline update's counters skip the query.
-        choices = functools.cache(reference_choices)
+        choices = functools.cache(functools.partial(reference_choices, self.agreement))
         self.filters["provision"].extra["choices"] = lambda: choices()["provision"]
         self.filters["mineral"].extra["choices"] = lambda: choices()["mineral"]
         self.filters["lead_organisation"].extra["choices"] = lambda: choices()["organisation"]
@@ -253,6 +268,9 @@ class ActivityFilter(ListFilterSet):
     provision = django_filters.ChoiceFilter(
         label=_("Provision"), field_name="milestone__provision", choices=(), empty_label=ALL
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=ProgressUpdate.Kind.choices, empty_label=ALL
+    )
     since = django_filters.DateFilter(label=_("From"), method="filter_since", widget=DateInput)
     until = django_filters.DateFilter(label=_("To"), method="filter_until", widget=DateInput)
     # Reached from a milestone page's "whole log" link; not one of the visible filters.
@@ -262,7 +280,11 @@ class ActivityFilter(ListFilterSet):
         super().__init__(*args, **kwargs)
         people = User.objects.exclude(role="").order_by("first_name", "last_name", "username")
         self.filters["author"].extra["choices"] = [(person.pk, str(person)) for person in people]
-        self.filters["provision"].extra["choices"] = provision_choices()
+        workspace = current(self.request) if self.request is not None else None
+        mixed = workspace is not None and workspace.everything and workspace.several
+        self.filters["provision"].extra["choices"] = provision_choices(
+            self.agreement, with_agreement=mixed
+        )
 
     class Meta(ListFilterSet.Meta):
         model = ProgressUpdate

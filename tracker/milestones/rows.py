@@ -28,6 +28,7 @@ from tracker.accounts.permissions import can_update_milestone
 from tracker.core.display import labels
 from tracker.core.models import ResponsibleParty
 from tracker.core.templatetags.tracker import badge, display_date
+from tracker.core.workspace import PARAM
 from tracker.milestones.filters import MilestoneFilter
 from tracker.milestones.models import Milestone, Schedule, Status
 from tracker.milestones.queries import StatusCounts, status_counts
@@ -209,8 +210,13 @@ def counters_for(request: HttpRequest, page_url: str) -> tuple[StatusCounts | No
     except Resolver404:
         return None, False
     if match.view_name == "milestones:list":
+        query = QueryDict(parts.query)
+        # The list names its agreement in its URL whenever the tracker holds several.
         milestone_filter = MilestoneFilter(
-            QueryDict(parts.query), queryset=Milestone.objects.all(), request=request
+            query,
+            queryset=Milestone.objects.all(),
+            request=request,
+            agreement=query.get(PARAM) or None,
         )
         return status_counts(milestone_filter.qs), True
     if match.view_name == "provision_detail":

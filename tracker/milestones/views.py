@@ -28,6 +28,7 @@ from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
     can_download_evidence,
+    can_plan_milestones,
     can_update_milestone,
     can_verify_milestone,
     can_view,
@@ -37,6 +38,7 @@ from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Evidence
 from tracker.core.paging import page_by_ids
 from tracker.core.sorting import sort_headers
+from tracker.core.workspace import enter, workspace_page
 from tracker.milestones import services
 from tracker.milestones.filters import ActivityFilter, MilestoneFilter
 from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm
@@ -45,6 +47,7 @@ from tracker.milestones.queries import (
     activity_rows,
     audit_history,
     milestone_rows,
+    replanning_history,
     status_counts,
 )
 from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
@@ -68,12 +71,15 @@ def get_milestone_for_user(user: User, pk: int) -> Milestone:
     """
     if not can_view(user):
         raise PermissionDenied
-    milestones = Milestone.objects.select_related("provision", "lead_organisation", "verified_by")
+    milestones = Milestone.objects.select_related(
+        "provision__agreement", "lead_organisation", "verified_by"
+    )
     return get_object_or_404(milestones, pk=pk)
 
 
 @require_GET
 @viewer_required
+@workspace_page
 def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
     milestone_filter = MilestoneFilter(
         request.GET, queryset=Milestone.objects.all(), request=request
@@ -97,6 +103,7 @@ def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_flags) -> dict:
+    enter(request, milestone.provision.agreement, switch_to="milestones:list")
     user = request.user
     may_update = can_update_milestone(user, milestone)
     may_verify = can_verify_milestone(user, milestone) and milestone.awaiting_verification
@@ -109,6 +116,9 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
         ],
         "log_limit": LOG_LIMIT,
         "history": audit_history(milestone),
+        "replans": replanning_history(milestone),
+        # Planning links (edit, re-plan, cancel) lead to the planning pages.
+        "may_plan": can_plan_milestones(user, milestone.provision),
         "may_update": may_update,
         "may_verify": may_verify,
         "progress_form": None,
@@ -376,15 +386,18 @@ def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 @viewer_required
+@workspace_page(allow_all=True)
 def activity(request: HtmxHttpRequest) -> HttpResponse:
     activity_filter = ActivityFilter(
         request.GET, queryset=ProgressUpdate.objects.all(), request=request
     )
+    # Every agreement at once: each line says which agreement it belongs to.
+    mixed = request.workspace.everything and request.workspace.several
     page = page_by_ids(
         activity_filter.qs.order_by("-created_at", "-id"),
-        activity_rows,
+        lambda updates: activity_rows(updates, with_agreement=mixed),
         request.GET.get("page"),
         PER_PAGE,
     )
-    context = {"filter": activity_filter, "page": page}
+    context = {"filter": activity_filter, "page": page, "mixed": mixed}
     return render_page_or_partial(request, "milestones/activity.html", context)

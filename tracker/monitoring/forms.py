@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from tracker.core.evidence import upload_errors, upload_help_text
 from tracker.core.forms import DateInput
 from tracker.core.ids import parse_id
-from tracker.core.models import Provision
+from tracker.core.models import Agreement, Provision
+from tracker.core.workspace import within
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.monitoring.services import CHECK_FIELDS, action_errors, check_errors
 
@@ -124,8 +125,12 @@ class CheckForm(forms.ModelForm):
             "severity": _("Required for partially compliant and non-compliant results only."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any) -> None:
+        """`agreement`, when given, limits the provisions to that agreement's (a new check
+        starts in the page's agreement; an edited check stays in its own)."""
         super().__init__(*args, **kwargs)
+        for name in ("provision", "milestone", "follows_up"):
+            self.fields[name].queryset = within(self.fields[name].queryset, agreement)
         # Words instead of Django's dashes for the empty choices.
         self.fields["result"].choices = [("", _("Choose…")), *self.fields["result"].choices[1:]]
         self.fields["severity"].choices = [("", _("None")), *self.fields["severity"].choices[1:]]

@@ -68,6 +68,9 @@ class MonitoringCheck(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "provision__agreement"
+
     class Meta:
         ordering = ["-checked_on", "-id"]
         verbose_name = _("monitoring check")
@@ -128,6 +131,9 @@ class CorrectiveAction(models.Model):
     # Raised by every change: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
+
+    # The path to the agreement, for tracker.core.workspace.within().
+    agreement_lookup = "check_record__provision__agreement"
 
     class Meta:
         ordering = ["due_date", "id"]

@@ -25,6 +25,7 @@ from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.ids import parse_id
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
+from tracker.core.workspace import enter, scope_of, workspace_page
 from tracker.monitoring import services
 from tracker.monitoring.filters import CheckFilter
 from tracker.monitoring.forms import ActionForm, CheckForm, CloseActionForm, NewCheckForm
@@ -61,6 +62,7 @@ def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
 
 @require_GET
 @viewer_required
+@workspace_page
 def check_list(request: HtmxHttpRequest) -> HttpResponse:
     checks = with_action_counts(MonitoringCheck.objects.select_related("provision", "monitor"))
     check_filter = CheckFilter(request.GET, queryset=checks, request=request)
@@ -94,12 +96,15 @@ def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @viewer_required
+@workspace_page
 def check_create(request: HtmxHttpRequest) -> HttpResponse:
     if not can_record_check(request.user):
         raise PermissionDenied
     status = 200
+    # The provision choices are the workspace's agreement's.
+    agreement = scope_of(request)
     if request.method == "POST":
-        form = NewCheckForm(request.POST, request.FILES)
+        form = NewCheckForm(request.POST, request.FILES, agreement=agreement)
         if form.is_valid():
             try:
                 check = services.record_check(
@@ -117,7 +122,7 @@ def check_create(request: HtmxHttpRequest) -> HttpResponse:
                 return redirect(_detail_url(check))
         status = 400
     else:
-        form = NewCheckForm(initial=_initial_for_new_check(request))
+        form = NewCheckForm(initial=_initial_for_new_check(request), agreement=agreement)
     # With htmx, the provision select asks for the milestones and earlier checks of its
     # provision, and the form posts itself.
     partial = "check_form"
@@ -144,19 +149,22 @@ def _action_rows(
 
 
 def _detail_context(
+    request: HtmxHttpRequest,
     check: MonitoringCheck,
     *,
     edit_form: CheckForm | None = None,
     action_form: ActionForm | None = None,
     close_form: CloseActionForm | None = None,
 ) -> dict[str, Any]:
+    enter(request, check.provision.agreement, switch_to="monitoring:list")
     return {
         "check": check,
         "evidence": check.evidence.order_by("uploaded_at"),
         "chain": follow_up_chain(check),
         "actions": _action_rows(check, close_form),
         "action_form": action_form or ActionForm(check=check),
-        "edit_form": edit_form or CheckForm(instance=check),
+        # A check stays within its agreement: the edit offers only that agreement's provisions.
+        "edit_form": edit_form or CheckForm(instance=check, agreement=check.provision.agreement),
         "edit_open": edit_form is not None,
         "history": check_history(check),
     }
@@ -166,7 +174,7 @@ def _detail_context(
 @viewer_required
 def check_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     check = get_check_for_user(request.user, pk)
-    return render(request, "monitoring/check_detail.html", _detail_context(check))
+    return render(request, "monitoring/check_detail.html", _detail_context(request, check))
 
 
 @require_POST
@@ -177,7 +185,12 @@ def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     # The form gets its own copy: validating a ModelForm writes the typed values onto its
     # instance, and a refused edit must not show them as if they were saved.
-    form = CheckForm(request.POST, request.FILES, instance=get_check_for_user(request.user, pk))
+    form = CheckForm(
+        request.POST,
+        request.FILES,
+        instance=get_check_for_user(request.user, pk),
+        agreement=check.provision.agreement,
+    )
     status = 400
     conflict = None
     if form.is_valid():
@@ -206,7 +219,7 @@ def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 return redirect(_detail_url(check))
             check = get_check_for_user(request.user, pk)
             form, status = None, 200
-    context = {**_detail_context(check, edit_form=form), "conflict": conflict}
+    context = {**_detail_context(request, check, edit_form=form), "conflict": conflict}
     template = "monitoring/check_detail.html"
     if request.htmx:
         template += "#check_response"
@@ -219,7 +232,7 @@ def _actions_response(
     template = "monitoring/check_detail.html"
     if request.htmx:
         template += "#actions_response"
-    return render(request, template, _detail_context(check, **forms), status=status)
+    return render(request, template, _detail_context(request, check, **forms), status=status)
 
 
 @require_POST

@@ -6,15 +6,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.filters import ALL, ListFilterSet, contains_text
-from tracker.core.models import Agreement, Category, Mineral, Provision, ResponsibleParty
+from tracker.core.models import Category, Mineral, Provision, ResponsibleParty
 from tracker.core.sorting import SortFilter, shown_text
 
 
 class ProvisionFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", widget=forms.SearchInput)
-    agreement = django_filters.ModelChoiceFilter(
-        label=_("Agreement"), queryset=Agreement.objects.all(), empty_label=ALL
-    )
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Category.choices, empty_label=ALL
     )
@@ -47,7 +44,7 @@ class ProvisionFilter(ListFilterSet):
 
     class Meta(ListFilterSet.Meta):
         model = Provision
-        fields = ["q", "agreement", "category", "responsible_party", "mineral"]
+        fields = ["q", "category", "responsible_party", "mineral"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # The form field strips the text, and django-filter skips an empty one.

@@ -16,6 +16,7 @@ from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Provision
 from tracker.core.paging import paginate
 from tracker.core.sorting import column_headers, sort_headers
+from tracker.core.workspace import enter, workspace_page
 from tracker.disputes.queries import provision_disputes
 from tracker.milestones.filters import MilestoneFilter
 from tracker.milestones.queries import count_statuses, provision_milestones, with_progress
@@ -31,6 +32,7 @@ DETAIL_TEMPLATE = "provisions/provision_detail.html"
 
 @require_GET
 @viewer_required
+@workspace_page
 def provision_list(request: HtmxHttpRequest) -> HttpResponse:
     provisions = with_progress(Provision.objects.select_related("agreement"))
     provision_filter = ProvisionFilter(request.GET, queryset=provisions, request=request)
@@ -59,6 +61,7 @@ def provision_page_context(
     request: HtmxHttpRequest, provision: Provision, assessment_form: AssessmentForm | None = None
 ) -> dict:
     """Everything the provision page shows; `provision` comes annotated by `with_progress`."""
+    enter(request, provision.agreement, switch_to="provision_list")
     # The same rows, inline update form and counters as the milestone list.
     milestones = list(provision_milestones(provision))
     return {

@@ -5,9 +5,12 @@ responsible party and status (a few hundred rows at most), and the provision, pa
 category, status and overall figures are sums of those rows. The overdue and due-soon
 counts and the first rows of each list come from indexed queries: overdue, due soon,
 awaiting verification, findings with open corrective actions (rows and both counts), open
-disputes (rows and count), recent activity. Twelve queries in all, whatever the size of the
-data. The lists' values are prepared here, with labels and URLs looked up once a page; the
-template (reports/dashboard.html) draws them, and the charts from charts.py's figures.
+disputes (rows and count), recent activity, the milestones re-planned in the last 90 days.
+Thirteen queries in all, whatever the size of the data. Every figure is of one agreement's
+rows when `agreement` is given (the page's workspace with several agreements), through
+tracker.core.workspace.within. The lists' values are prepared here, with labels and URLs
+looked up once a page; the template (reports/dashboard.html) draws them, and the charts from
+charts.py's figures.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from django.utils.translation import gettext as _
 
 from tracker.core.display import labels, url_for_pk
 from tracker.core.models import (
+    Agreement,
     Category,
     ImplementationLevel,
     Party,
     Provision,
     ResponsibleParty,
 )
+from tracker.core.workspace import within
 from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
 from tracker.milestones.models import (
     Milestone,
@@ -49,6 +54,14 @@ from tracker.reports.charts import BarChart, bar_chart
 
 # Rows per list; each list links to its full, filtered page.
 LIST_LENGTH = 6
+# The dashboard counts the milestones whose due date moved within this many days.
+REPLANNED_DAYS = 90
+# Log entries of planning, which the recent activity names by their kind.
+PLANNING_KINDS = (
+    ProgressUpdate.Kind.PLANNED,
+    ProgressUpdate.Kind.REPLANNED,
+    ProgressUpdate.Kind.EDITED,
+)
 
 # Bar colours by status; every bar also carries its word and number.
 STATUS_TONES = {
@@ -133,15 +146,19 @@ class DashboardFigures:
     disputes_count: int
     activity: list[ActivityItem]
     charts: dict[str, BarChart] = field(default_factory=dict)
+    # Milestones re-planned (due date moved) since replanned_since.
+    replanned_count: int = 0
+    replanned_since: datetime.date | None = None
 
 
-def milestone_groups() -> list[dict[str, Any]]:
+def milestone_groups(agreement: Agreement | None = None) -> list[dict[str, Any]]:
     """The milestone figures per provision, responsible party and status: at most
     provisions × 3 × 5 rows, from one pass over the table (its milestone_figures index).
     Overdue and due-soon counts are separate queries on the (status, due_date) index: as
     conditional counts here they would cost the scan twice as much."""
     return list(
-        Milestone.objects.order_by()
+        within(Milestone.objects.all(), agreement)
+        .order_by()
         .values("provision_id", "responsible_party", "status")
         .annotate(
             total=Count("pk"),
@@ -151,12 +168,14 @@ def milestone_groups() -> list[dict[str, Any]]:
     )
 
 
-def open_actions_of_findings() -> QuerySet[CorrectiveAction]:
+def open_actions_of_findings(agreement: Agreement | None = None) -> QuerySet[CorrectiveAction]:
     """Open corrective actions of non-compliant and partially compliant checks, the one due
     soonest first: what the parties still owe. Read through the (state, due_date) index."""
-    return CorrectiveAction.objects.filter(
-        state=CorrectiveAction.State.OPEN, check_record__result__in=FINDING_RESULTS
-    ).order_by("due_date", "id")
+    return (
+        within(CorrectiveAction.objects.all(), agreement)
+        .filter(state=CorrectiveAction.State.OPEN, check_record__result__in=FINDING_RESULTS)
+        .order_by("due_date", "id")
+    )
 
 
 # --- The lists' lines, their values ready to print -------------------------------------------
@@ -267,11 +286,14 @@ def _dispute_items(disputes: QuerySet[Dispute]) -> list[DisputeItem]:
 def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
     statuses = labels(Status.choices)
     items = []
+    kinds = labels(ProgressUpdate.Kind.choices)
     for update in updates[:LIST_LENGTH]:
         new = statuses.get(update.new_status, update.new_status)
         change = new
         if update.old_status != update.new_status:
             change = f"{statuses.get(update.old_status, update.old_status)} → {new}"
+        elif update.kind in PLANNING_KINDS:
+            change = kinds[update.kind]
         items.append(
             ActivityItem(
                 created_at=update.created_at,
@@ -286,37 +308,43 @@ def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
     return items
 
 
-def dashboard_figures(today: datetime.date | None = None) -> DashboardFigures:
+def dashboard_figures(
+    today: datetime.date | None = None, *, agreement: Agreement | None = None
+) -> DashboardFigures:
+    """The figures of `agreement`'s rows, or of every row when it is None."""
     today = today or timezone.localdate()
     level_labels = labels(ImplementationLevel.choices)
     provisions = list(
-        Provision.objects.order_by("agreement", "reference").only(
-            "id", "agreement_id", "reference", "title", "title_uk", "category"
-        )
+        within(Provision.objects.all(), agreement)
+        .order_by("agreement", "reference")
+        .only("id", "agreement_id", "reference", "title", "title_uk", "category")
     )
     everything = Group()
     per_provision: dict[int, Group] = {provision.id: Group() for provision in provisions}
     per_party = {code: Group(code, str(label)) for code, label in ResponsibleParty.choices}
     per_category = {code: Group(code, str(label)) for code, label in Category.choices}
     category_of = {provision.id: provision.category for provision in provisions}
-    for row in milestone_groups():
+    for row in milestone_groups(agreement):
         everything.add(row)
         per_provision[row["provision_id"]].add(row)
         per_party[row["responsible_party"]].add(row)
         per_category[category_of[row["provision_id"]]].add(row)
 
-    open_actions = open_actions_of_findings()
+    open_actions = open_actions_of_findings(agreement)
     action_counts = open_actions.aggregate(
         findings=Count("check_record", distinct=True), actions=Count("pk")
     )
-    open_disputes = Dispute.objects.exclude(status__in=CLOSED_DISPUTE_STATUSES)
-    lists = Milestone.objects.select_related("provision").order_by("due_date", "id")
+    open_disputes = within(Dispute.objects.all(), agreement).exclude(
+        status__in=CLOSED_DISPUTE_STATUSES
+    )
+    milestones = within(Milestone.objects.all(), agreement)
+    lists = milestones.select_related("provision").order_by("due_date", "id")
     parties = labels(ResponsibleParty.choices)
     figures = DashboardFigures(
         today=today,
         everything=everything,
-        overdue_count=Milestone.objects.overdue(today).count(),
-        due_soon_count=Milestone.objects.due_soon(today).count(),
+        overdue_count=milestones.overdue(today).count(),
+        due_soon_count=milestones.due_soon(today).count(),
         provisions=[
             _provision_row(provision, per_provision[provision.id], level_labels)
             for provision in provisions
@@ -341,13 +369,27 @@ def dashboard_figures(today: datetime.date | None = None) -> DashboardFigures:
         disputes=_dispute_items(open_disputes.order_by("response_due", "id")),
         disputes_count=open_disputes.count(),
         activity=_activity_items(
-            ProgressUpdate.objects.select_related("milestone", "author").order_by(
-                "-created_at", "-id"
-            )
+            # The newest entries, read down the log's time index: each tested, not all of
+            # the agreement's entries read and sorted.
+            within(ProgressUpdate.objects.all(), agreement, each_row=True)
+            .select_related("milestone", "author")
+            .order_by("-created_at", "-id")
         ),
     )
+    figures.replanned_since = today - datetime.timedelta(days=REPLANNED_DAYS)
+    figures.replanned_count = replanned_count(figures.replanned_since, agreement)
     figures.charts = charts(figures)
     return figures
+
+
+def replanned_count(since: datetime.date, agreement: Agreement | None = None) -> int:
+    """Milestones of `agreement` whose due date was moved on or after `since` (each counted
+    once), from the re-planning entries of the progress log, through its index on the time."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    replans = ProgressUpdate.objects.filter(
+        kind=ProgressUpdate.Kind.REPLANNED, created_at__gte=start
+    )
+    return within(replans, agreement).values("milestone_id").distinct().count()
 
 
 def _provision_row(

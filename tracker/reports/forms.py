@@ -11,18 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import DateInput, FilterForm
 from tracker.core.models import Agreement, Category, ResponsibleParty
+from tracker.core.workspace import Workspace, directory
 from tracker.reports.builder import ReportScope
 
 FORMATS = ("html", "csv", "xlsx", "pdf")
 
 
 class ReportFilterForm(FilterForm):
-    agreement = forms.ModelChoiceField(
-        label=_("Agreement"),
-        queryset=Agreement.objects.order_by("-signed_on", "short_name"),
-        required=False,
-        empty_label=None,
-    )
+    """The report's filters. The agreement is the page's workspace (tracker.core.workspace):
+    the field names it by short name, as the URL's ``agreement`` parameter does, and offers
+    the workspace's agreements, so a choice here and the header's switcher agree."""
+
+    agreement = forms.ChoiceField(label=_("Agreement"), required=False)
     party = forms.ChoiceField(
         label=_("Responsible party"),
         choices=[("", _("All parties")), *ResponsibleParty.choices],
@@ -51,14 +51,29 @@ class ReportFilterForm(FilterForm):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, workspace: Workspace | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.agreements = workspace.agreements if workspace is not None else directory()
+        self.fields["agreement"].choices = [
+            (agreement.short_name, agreement.display_title) for agreement in self.agreements
+        ]
+        # Without a choice, the workspace's agreement; outside a workspace, the most
+        # recently signed one (the tracker usually holds one). The field shows it chosen.
+        if workspace is not None:
+            self.default_agreement = workspace.agreement
+        else:
+            self.default_agreement = self.agreements[0] if self.agreements else None
+        self.named_agreement = bool(self.data.get("agreement"))
+        if self.is_bound and not self.named_agreement and self.default_agreement:
+            self.data = self.data.copy()
+            self.data["agreement"] = self.default_agreement.short_name
         # The browser's date picker stops at today; the server checks it again below.
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_agreement(self) -> Agreement | None:
-        # Without a choice, the most recently signed agreement: the tracker usually holds one.
-        return self.cleaned_data.get("agreement") or self.fields["agreement"].queryset.first()
+        chosen = self.cleaned_data.get("agreement")
+        by_name = {agreement.short_name: agreement for agreement in self.agreements}
+        return by_name.get(chosen) or self.default_agreement
 
     def clean_as_of(self) -> datetime.date | None:
         as_of = self.cleaned_data.get("as_of")
@@ -82,8 +97,10 @@ class ReportFilterForm(FilterForm):
         """The filters as a query string, e.g. for the download links of the same report."""
         query = QueryDict(mutable=True)
         data = self.cleaned_data
-        if data.get("agreement"):
-            query["agreement"] = str(data["agreement"].pk)
+        # The agreement as the page's URL names it: always with several agreements, with one
+        # only when the URL named it.
+        if data.get("agreement") and (len(self.agreements) > 1 or self.named_agreement):
+            query["agreement"] = data["agreement"].short_name
         for name in ("party", "category"):
             if data.get(name):
                 query[name] = data[name]

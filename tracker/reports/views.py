@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from tracker.accounts.access import viewer_required
 from tracker.accounts.permissions import can_export_report
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
+from tracker.core.workspace import workspace_page
 from tracker.reports import exporters
 from tracker.reports.builder import ComplianceReport
 from tracker.reports.dashboard import dashboard_figures
@@ -20,15 +21,18 @@ REPORT_TEMPLATE = "reports/compliance.html"
 
 @require_GET
 @viewer_required
+@workspace_page
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "reports/dashboard.html", {"figures": dashboard_figures()})
+    figures = dashboard_figures(agreement=request.workspace.scope)
+    return render(request, "reports/dashboard.html", {"figures": figures})
 
 
 @require_GET
 @viewer_required
+@workspace_page
 def compliance_report(request: HtmxHttpRequest) -> HttpResponse:
     """The preview with its filters; `?format=csv|xlsx|pdf` downloads the same report."""
-    form = ReportFilterForm(request.GET)
+    form = ReportFilterForm(request.GET, workspace=request.workspace)
     if not form.is_valid():
         return _refuse_filters(request, form)
     output = form.cleaned_data["format"] or "html"

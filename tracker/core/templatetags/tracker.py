@@ -42,6 +42,11 @@ BADGE_ICONS = {
     "observation": "i",
     "verified": "✓",
     "awaiting": "◷",
+    # Outcomes of an import's rows (tracker.planning.importing).
+    "new": "+",
+    "changed": "~",
+    "unchanged": "=",
+    "error": "!",
 }
 
 
