@@ -39,6 +39,7 @@ from tracker.accounts.permissions import (
 )
 from tracker.core import events
 from tracker.core.evidence import MAX_FILES_PER_REQUEST, store_evidence, upload_errors
+from tracker.core.limits import NOTE
 from tracker.core.models import Provision, ResponsibleParty
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 MAX_FILES_PER_UPDATE = MAX_FILES_PER_REQUEST
 # The history table keeps the reason in a 100-character column.
 REASON_MAX_CHARS = 100
-NOTE_MAX_CHARS = 2000
+NOTE_MAX_CHARS = NOTE
 
 
 class StaleVersion(Exception):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.core.evidence import upload_errors, upload_help_text
 from tracker.core.forms import DateInput
 from tracker.core.ids import parse_id
+from tracker.core.limits import LONG_TEXT, NOTE
 from tracker.core.models import Agreement, Provision
 from tracker.core.workspace import within
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
@@ -191,6 +192,7 @@ class NewCheckForm(CheckForm):
     action_description = forms.CharField(
         label=_("Corrective action"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. What the owner must do to remedy the finding."),
     )
@@ -249,6 +251,7 @@ class CloseActionForm(forms.Form):
     version = version_field()
     closing_note = forms.CharField(
         label=_("Closing note"),
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done, and how it was confirmed."),
         error_messages={"required": _("Say what was done: closing an action needs a note.")},
