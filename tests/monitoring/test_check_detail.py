@@ -275,3 +275,16 @@ def test_each_correction_raises_the_version(login, monitor, check):
     check.refresh_from_db()
     assert check.version == 2
     assert 'name="version" value="2"' in client.get(f"/checks/{check.pk}/").content.decode()
+
+
+def test_new_evidence_alone_raises_the_version_without_an_empty_history_entry(monitor, check):
+    unchanged = {name: getattr(check, name) for name in services.CHECK_FIELDS}
+    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    records = check.history.count()
+
+    services.update_check(monitor, check, unchanged, [upload], version=check.version)
+
+    check.refresh_from_db()
+    assert check.version == 2
+    assert check.evidence.count() == 1
+    assert check.history.count() == records

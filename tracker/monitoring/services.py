@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -217,11 +218,16 @@ def update_check(
         if getattr(check, name) != value:
             setattr(check, name, value)
             changed.append(name)
-    if changed or uploads:
+    if changed:
         check.version += 1
         check._history_user = user
         check._history_date = at
         check.save(update_fields=[*changed, "version"])
+    elif uploads:
+        # New evidence alone changes no column the history shows: the version moves on,
+        # so a form opened before it is refused, without an empty history entry.
+        MonitoringCheck.objects.filter(pk=check.pk).update(version=F("version") + 1)
+        check.version += 1
     _attach(check, uploads, user)
     return check
 
