@@ -10,9 +10,15 @@ limit           chars    used for
 LEGAL_TEXT      20,000   a provision's text and an agreement's summary, in each language
 LONG_TEXT       10,000   descriptions (milestone, dispute, corrective action), findings,
                          the parties' positions, a dispute's resolution
-COMMENT          5,000   dispute comments and transition notes, an assessment's reasoning
-NOTE             2,000   progress notes and return reasons, a corrective action's closing note
+COMMENT          5,000   dispute comments, an assessment's reasoning
+NOTE             2,000   progress notes, return and planning reasons, a dispute move's note,
+                         a corrective action's closing note
 ==============  =======  ===================================================================
+
+Two columns hold texts put together by the services, so their database limit is the sum of
+what goes in: a dispute event's text (a description, a position, or a move's note with its
+resolution: twice LONG_TEXT) and a progress entry's note (a typed note or reason, after a
+summary of the planning changes: COMMENT).
 
 With every field at its limit at once, the compliance report's PDF stays within seconds
 (`manage.py benchmark` measures it).
