@@ -252,8 +252,13 @@ def change_visibility(
     if record.visibility == visibility:
         return record, False
     record.visibility = visibility
+    fields = ["visibility"]
+    if hasattr(record, "version"):
+        # A record with a version (checks, actions): an edit form opened before is stale.
+        record.version += 1
+        fields.append("version")
     record._history_user = user
     record._history_date = at or timezone.now()
     record._change_reason = Truncator(reason).chars(100)
-    record.save(update_fields=["visibility"])
+    record.save(update_fields=fields)
     return record, True

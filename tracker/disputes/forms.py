@@ -8,12 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import visibility_field
+from tracker.core.ids import IdMultipleChoiceField
+from tracker.core.limits import COMMENT, LONG_TEXT, NOTE
 from tracker.core.models import Agreement, Party, Provision
 from tracker.core.workspace import within
 from tracker.disputes.models import DisputeStatus
 
 
-class ProvisionsField(forms.ModelMultipleChoiceField):
+class ProvisionsField(IdMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Provision) -> str:
@@ -34,11 +36,14 @@ class RaiseDisputeForm(forms.Form):
     raised_by_party = forms.ChoiceField(label=_("Raised by"), choices=Party.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
-        label=_("What the dispute is about"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What the dispute is about"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
     )
     raising_position = forms.CharField(
         label=_("Your party's position"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         help_text=_("What your party holds and what it asks of the other party."),
     )
     visibility = visibility_field()
@@ -66,7 +71,7 @@ class RaiseDisputeForm(forms.Form):
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=DisputeStatus.choices, widget=forms.HiddenInput)
     text = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -85,7 +90,7 @@ class ProposalForm(forms.Form):
         choices=[(DisputeStatus.RESOLVED, ""), (DisputeStatus.WITHDRAWN, "")],
         widget=forms.HiddenInput,
     )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT)
 
     LABELS = {
         DisputeStatus.RESOLVED: (
@@ -115,7 +120,10 @@ class ConcurForm(forms.Form):
 
     proposal = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,6 +136,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for rejecting"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE,
         error_messages={"required": _("Give the reason for rejecting the proposal.")},
     )
 
@@ -140,6 +149,7 @@ class PositionForm(forms.Form):
     responding_position = forms.CharField(
         label=_("Position of the responding party"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         error_messages={"required": _("Write the position.")},
     )
 
@@ -149,7 +159,7 @@ class CommentForm(forms.Form):
         label=_("Add a comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a comment.")},
-        max_length=5000,
+        max_length=COMMENT,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

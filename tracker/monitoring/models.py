@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.core.limits import LONG_TEXT, NOTE, max_length_constraints
 from tracker.core.models import (
     Evidence,
     Provision,
@@ -59,7 +60,7 @@ class MonitoringCheck(models.Model):
     checked_on = models.DateField(_("checked on"), default=timezone.localdate)
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
     severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices, blank=True)
-    finding = models.TextField(_("finding"), blank=True)
+    finding = models.TextField(_("finding"), blank=True, max_length=LONG_TEXT)
     follows_up = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -73,6 +74,8 @@ class MonitoringCheck(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     visibility = visibility_field()
+    # Raised by every correction: a form rendered from an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     objects = VisibleQuerySet.as_manager()
@@ -97,6 +100,7 @@ class MonitoringCheck(models.Model):
                 ),
                 name="check_severity_iff_finding",
             ),
+            *max_length_constraints("check", finding=LONG_TEXT),
         ]
         indexes = [
             models.Index(fields=["provision", "-checked_on"]),
@@ -129,7 +133,7 @@ class CorrectiveAction(models.Model):
         related_name="corrective_actions",
         verbose_name=_("check"),
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=LONG_TEXT)
     owner_party = models.CharField(_("owner"), max_length=5, choices=ResponsibleParty.choices)
     due_date = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
@@ -142,8 +146,10 @@ class CorrectiveAction(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=NOTE)
     visibility = visibility_field()
+    # Raised by every change: a form rendered from an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     objects = CorrectiveActionQuerySet.as_manager()
@@ -171,6 +177,7 @@ class CorrectiveAction(models.Model):
                 condition=models.Q(owner_party__in=ResponsibleParty.values),
                 name="corrective_action_party_valid",
             ),
+            *max_length_constraints("corrective_action", description=LONG_TEXT, closing_note=NOTE),
         ]
         indexes = [
             models.Index(fields=["state", "due_date"]),
