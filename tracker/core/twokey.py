@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracker.core.limits import LONG_TEXT, NOTE, max_length_constraints
 from tracker.core.models import Party
 
 
@@ -60,7 +61,7 @@ class TwoKeyProposal(models.Model):
         gettext_lazy("proposing party"), max_length=3, choices=Party.choices
     )
     proposed_at = models.DateTimeField(gettext_lazy("proposed at"), default=timezone.now)
-    text = models.TextField(gettext_lazy("text"))
+    text = models.TextField(gettext_lazy("text"), max_length=LONG_TEXT)
     outcome = models.CharField(
         gettext_lazy("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN
     )
@@ -73,7 +74,7 @@ class TwoKeyProposal(models.Model):
         verbose_name=gettext_lazy("decided by"),
     )
     decided_at = models.DateTimeField(gettext_lazy("decided at"), null=True, blank=True)
-    decision_note = models.TextField(gettext_lazy("reason"), blank=True)
+    decision_note = models.TextField(gettext_lazy("reason"), blank=True, max_length=NOTE)
 
     class Meta:
         abstract = True
@@ -112,6 +113,7 @@ def proposal_constraints(subject: str, prefix: str) -> list[models.BaseConstrain
             ),
             name=f"{prefix}_decided_with_time",
         ),
+        *max_length_constraints(prefix, text=LONG_TEXT, decision_note=NOTE),
     ]
 
 
