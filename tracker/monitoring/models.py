@@ -64,7 +64,7 @@ class MonitoringCheck(models.Model):
         Evidence, blank=True, related_name="checks", verbose_name=_("evidence")
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "provision__agreement"
