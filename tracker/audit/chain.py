@@ -177,9 +177,16 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
-def record_entry(sender, instance, history_instance, using=None, **kwargs) -> AuditEntry:
-    """Append the entry of one historical record (simple-history's signal receiver)."""
+def record_entry(sender, instance, history_instance, using=None, **kwargs) -> AuditEntry | None:
+    """Append the entry of one historical record (simple-history's signal receiver).
+
+    A save that changed no tracked field and gives no reason (a log-in touching only
+    ``last_login``, which the user's history leaves out) is no change: it gets no entry.
+    """
     facts = derived(history_instance)
+    if facts["change_type"] == ChangeType.CHANGED and facts["changes"] == "{}":
+        if not facts["reason"]:
+            return None
     user = history_instance.history_user
     # The record's text in the site's language, whatever the language of the request.
     with translation.override(settings.LANGUAGE_CODE):
@@ -263,3 +270,13 @@ def verify_chain(batch: int = 1000) -> Outcome:
             f"entry {head.seq}: entries were removed from the end.",
         )
     return Outcome(True, checked)
+
+
+def audited_models() -> list[type[models.Model]]:
+    """The models whose historical records feed the chain: every model with a history."""
+    return [
+        model
+        for model in apps.get_models()
+        if not getattr(model, "instance_type", None)  # not a historical model itself
+        and getattr(model, "history", None) is not None
+    ]

@@ -75,6 +75,11 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("Audit entries are never deleted.")
 
     @property
+    def change_code(self) -> str:
+        """The change as a word, for the badge's class: created, changed, deleted."""
+        return ChangeType(self.change_type).name.lower()
+
+    @property
     def change_list(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) of each changed field, in the field order."""
         model = self.model_class

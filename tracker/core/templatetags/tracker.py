@@ -15,6 +15,12 @@ register = template.Library()
 
 # A shape beside each badge's word, so status never rests on colour alone.
 BADGE_ICONS = {
+    # The audit log's chain state and kinds of change.
+    "intact": "✓",
+    "broken": "✗",
+    "created": "+",
+    "changed": "~",
+    "deleted": "−",
     "not_started": "○",
     "in_progress": "◐",
     "on_hold": "‖",
