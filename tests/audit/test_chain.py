@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -60,7 +61,7 @@ def test_entries_link_each_to_the_one_before(milestone_ua, member_ua):
     entries = list(AuditEntry.objects.order_by("seq"))
     assert [entry.seq for entry in entries] == list(range(1, len(entries) + 1))
     assert entries[0].previous_hash == GENESIS
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in itertools.pairwise(entries):
         assert entry.previous_hash == previous.hash
         assert entry.hash == entry_hash(entry)
     head = ChainHead.objects.get()
@@ -139,7 +140,8 @@ def test_editing_any_field_of_a_stored_entry_by_sql_fails_verify_naming_it(
     for percent in (10, 20, 30):
         update(milestone_ua, member_ua, percent)
     target = AuditEntry.objects.order_by("seq")[3]
-    _tamper(f"UPDATE audit_auditentry SET {column} = %s WHERE seq = %s", [value, target.seq])
+    sql = f"UPDATE audit_auditentry SET {column} = %s WHERE seq = %s"  # noqa: S608 (a fixed column)
+    _tamper(sql, [value, target.seq])
 
     with pytest.raises(CommandError, match=rf"Entry {target.seq}: "):
         call_command("verify_audit")
@@ -208,8 +210,11 @@ def test_postgresql_refuses_update_and_delete_of_an_entry(milestone_ua):
         "UPDATE audit_auditentry SET reason = 'x' WHERE id = %s",
         "DELETE FROM audit_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     entry.refresh_from_db()
     assert entry.reason == ""

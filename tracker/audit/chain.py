@@ -86,7 +86,11 @@ def dumps(value: Any) -> str:
 
 def snapshot(record: models.Model) -> dict[str, Any]:
     """The tracked values of one historical record, by field name (foreign keys as ids,
-    many-to-many fields as sorted id lists)."""
+    many-to-many fields as sorted id lists).
+
+    A creation record's many-to-many fields are empty without asking: rows are linked only to
+    a saved object, so each link is a later change with its own record.
+    """
     model = record.instance_type
     pk_name = model._meta.pk.name
     values: dict[str, Any] = {}
@@ -102,10 +106,11 @@ def snapshot(record: models.Model) -> dict[str, Any]:
         # many-to-many fields it tracks.
         if not hasattr(type(record), field.name):
             continue
+        if record.history_type == ChangeType.CREATED:
+            values[field.name] = []
+            continue
         target = field.m2m_reverse_field_name()
-        values[field.name] = sorted(
-            getattr(record, field.name).values_list(target, flat=True)
-        )
+        values[field.name] = sorted(getattr(record, field.name).values_list(target, flat=True))
     return values
 
 
@@ -184,9 +189,9 @@ def record_entry(sender, instance, history_instance, using=None, **kwargs) -> Au
     ``last_login``, which the user's history leaves out) is no change: it gets no entry.
     """
     facts = derived(history_instance)
-    if facts["change_type"] == ChangeType.CHANGED and facts["changes"] == "{}":
-        if not facts["reason"]:
-            return None
+    unchanged = facts["change_type"] == ChangeType.CHANGED and facts["changes"] == "{}"
+    if unchanged and not facts["reason"]:
+        return None
     user = history_instance.history_user
     # The record's text in the site's language, whatever the language of the request.
     with translation.override(settings.LANGUAGE_CODE):
@@ -197,7 +202,8 @@ def record_entry(sender, instance, history_instance, using=None, **kwargs) -> Au
         object_repr=object_repr,
     )
     database = using or router.db_for_write(AuditEntry)
-    with transaction.atomic(using=database):
+    # Inside the change's transaction, no savepoint: a failure here fails the change.
+    with transaction.atomic(using=database, savepoint=False):
         head, _ = ChainHead.objects.using(database).select_for_update().get_or_create(pk=1)
         entry.seq = head.seq + 1
         entry.previous_hash = head.hash

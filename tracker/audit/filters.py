@@ -37,7 +37,9 @@ class AuditFilter(ListFilterSet):
         .order_by("first_name", "last_name", "username"),
         empty_label=ANY,
     )
-    model = django_filters.ChoiceFilter(label=_("Record type"), choices=model_choices, empty_label=ALL)
+    model = django_filters.ChoiceFilter(
+        label=_("Record type"), choices=model_choices, empty_label=ALL
+    )
     object_id = django_filters.CharFilter(label=_("Record id"))
     change_type = django_filters.ChoiceFilter(
         label=_("Change"), choices=ChangeType.choices, empty_label=ANY

@@ -5,6 +5,7 @@ See tracker/audit/chain.py for how entries are made and checked.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from django.apps import apps
@@ -87,10 +88,8 @@ class AuditEntry(models.Model):
         for name, (before, after) in json.loads(self.changes).items():
             label = name
             if model is not None:
-                try:
+                with contextlib.suppress(LookupError):
                     label = str(model._meta.get_field(name).verbose_name)
-                except LookupError:
-                    pass
             result.append((label, before, after))
         return result
 
@@ -115,6 +114,9 @@ class ChainHead(models.Model):
 
     class Meta:
         verbose_name = _("chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"
 
 
 class ChainVerification(models.Model):

@@ -157,5 +157,6 @@ def store_evidence(upload: UploadedFile, user) -> Evidence:
         uploaded_by=user,
     )
     evidence.file.save("upload", upload, save=False)
+    evidence._history_user = user
     evidence.save()
     return evidence

@@ -367,12 +367,12 @@ class Evidence(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.original_name
+
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def display_name(self) -> str:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from tracker.accounts.permissions import can_update_milestone, can_verify_milestone
 from tracker.core import events
 from tracker.core.evidence import store_evidence, validate_upload
+from tracker.core.history import create_recorded
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 
 if TYPE_CHECKING:
@@ -171,7 +172,10 @@ def update_progress(
     stored: list[Evidence] = []
     try:
         _store_files(files, user, stored)
-        update = ProgressUpdate.objects.create(
+        update = create_recorded(
+            ProgressUpdate,
+            by=user,
+            at=at,
             milestone=current,
             author=user,
             created_at=at,
@@ -221,7 +225,10 @@ def verify(
             _("Only a completed milestone that is not yet verified can be verified.")
         )
     current.verified_by, current.verified_at = user, at
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -267,7 +274,10 @@ def return_for_rework(
     old_status = current.status
     current.status = Status.IN_PROGRESS
     current.completed_on = current.verified_by = current.verified_at = None
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
