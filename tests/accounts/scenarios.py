@@ -512,7 +512,15 @@ def prepare(action: str, owner: str | None) -> Prepared:
     raise ValueError(f"no scenario for {action}")
 
 
-TRACKED_APPS = ("core", "accounts", "milestones", "monitoring", "disputes", "notifications")
+TRACKED_APPS = (
+    "core",
+    "accounts",
+    "milestones",
+    "monitoring",
+    "disputes",
+    "notifications",
+    "audit",
+)
 
 
 def database_snapshot() -> dict[str, list[dict[str, Any]]]:

@@ -17,9 +17,9 @@ from tracker.milestones.models import Status
 
 def entries_of(obj) -> list[AuditEntry]:
     return list(
-        AuditEntry.objects.filter(
-            model=obj._meta.label_lower, object_id=str(obj.pk)
-        ).order_by("seq")
+        AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+            "seq"
+        )
     )
 
 
@@ -181,8 +181,7 @@ def test_editing_a_history_row_fails_verify_naming_its_entry(milestone_ua, membe
     entry = AuditEntry.objects.get(model="milestones.milestone", history_id=record.history_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE milestones_historicalmilestone SET percent_complete = 90 "
-            "WHERE history_id = %s",
+            "UPDATE milestones_historicalmilestone SET percent_complete = 90 WHERE history_id = %s",
             [record.history_id],
         )
 

@@ -25,8 +25,12 @@ def seqs(response) -> list[int]:
 def progress(milestone, user, percent: int, note: str):
     milestone.refresh_from_db()
     services.update_progress(
-        milestone, user, version=milestone.version, status=Status.IN_PROGRESS,
-        percent=percent, note=note,
+        milestone,
+        user,
+        version=milestone.version,
+        status=Status.IN_PROGRESS,
+        percent=percent,
+        note=note,
     )
 
 
@@ -129,8 +133,13 @@ def test_filters_by_who_type_object_change_and_text(
 
 def test_filters_by_date_range(login, chair_us, member_ua, milestone_ua):
     services.update_progress(
-        milestone_ua, member_ua, version=1, status=Status.IN_PROGRESS, percent=5,
-        note="Backdated", at=datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC),
+        milestone_ua,
+        member_ua,
+        version=1,
+        status=Status.IN_PROGRESS,
+        percent=5,
+        note="Backdated",
+        at=datetime.datetime(2026, 1, 15, 12, tzinfo=datetime.UTC),
     )
     client = login(chair_us)
 

@@ -247,9 +247,7 @@ def verify_chain(batch: int = 1000) -> Outcome:
     """Walk the chain in order; stop at the first entry that does not match."""
     previous_hash, expected_seq, checked = GENESIS, 1, 0
     while True:
-        entries = list(
-            AuditEntry.objects.filter(seq__gte=expected_seq).order_by("seq")[:batch]
-        )
+        entries = list(AuditEntry.objects.filter(seq__gte=expected_seq).order_by("seq")[:batch])
         if not entries:
             break
         for entry in entries:

@@ -17,8 +17,10 @@ from tracker.core.sorting import SortFilter
 
 def model_choices() -> list[tuple[str, str]]:
     return sorted(
-        ((model._meta.label_lower, str(model._meta.verbose_name).capitalize())
-         for model in audited_models()),
+        (
+            (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+            for model in audited_models()
+        ),
         key=lambda choice: choice[1].casefold(),
     )
 

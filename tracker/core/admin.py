@@ -14,8 +14,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.core.admin_history import HistoryAdmin, WorkflowRecordAdmin
 from tracker.core.models import (
     Agreement,
     Evidence,
@@ -38,7 +38,7 @@ class ProvisionInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(HistoryAdmin):
     list_display = ("short_name", "title", "signed_on", "place")
     search_fields = ("title", "title_uk", "short_name")
     list_filter = ("signed_on",)
@@ -46,7 +46,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProvisionAssessment)
-class ProvisionAssessmentAdmin(SimpleHistoryAdmin):
+class ProvisionAssessmentAdmin(HistoryAdmin):
     list_display = ("provision", "level", "party", "assessed_by", "assessed_at")
     list_filter = ("level", "party")
     search_fields = ("provision__reference", "note")
@@ -102,7 +102,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     form = OrganisationAdminForm
     list_display = ("name", "kind", "affiliation")
     list_filter = ("kind", "affiliation")
@@ -124,8 +124,18 @@ class MineralAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+class EvidenceAdmin(WorkflowRecordAdmin):
+    """Files are never deleted or replaced; one recorded in error is withdrawn in the tracker,
+    with the reason (tracker.core.evidence.withdraw_evidence)."""
+
+    list_display = (
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "withdrawn_at",
+    )
     list_filter = ("content_type",)
     search_fields = ("original_name", "sha256")
     readonly_fields = ("file", "original_name", "size", "content_type", "sha256", "uploaded_by")

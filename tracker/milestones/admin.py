@@ -1,11 +1,12 @@
-"""Admin of milestones: staff keep the reference data (titles, parties, lead organisation)
-up to date.
+"""Admin of milestones: staff add planned milestones; an existing milestone is read-only.
 
-The workflow fields (status, progress, completion, verification, version) are read-only
-here: they change only through tracker/milestones/services.py, which checks the rules and
-writes the progress log. So is a milestone's due date once it exists: moving it is
-re-planning, which needs a reason and is done on the planning pages; the admin sets a due
-date only on a milestone it adds. The progress log itself is read-only.
+No silent rewrites (tracker.core.admin_history): a milestone that exists changes only through
+the tracker — its status, progress and verification through tracker/milestones/services.py,
+which checks the rules and writes the progress log, and its plan (title, due date, lead) on
+the planning pages, with a reason. The admin shows it and its history, with no change,
+delete or revert. Adding a milestone (here or as a row of its provision's page) is planning,
+not a rewrite, and stays open: it is recorded in the history and the audit log like any
+change. The progress log itself is read-only.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.core.admin_history import HistoryAdmin, WorkflowRecordAdmin
 from tracker.milestones.models import Milestone, ProgressUpdate
 
 WORKFLOW_FIELDS = (
@@ -81,9 +82,16 @@ class MilestoneInline(admin.TabularInline):
     autocomplete_fields = ("lead_organisation",)
     show_change_link = True
 
+    # New rows only: the existing ones are shown, not changed or deleted.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(HistoryAdmin):
     form = MilestoneAdminForm
     list_display = (
         "title",
@@ -113,20 +121,17 @@ class MilestoneAdmin(SimpleHistoryAdmin):
             return WORKFLOW_FIELDS
         return (*WORKFLOW_FIELDS, "due_date")
 
-
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
-    list_display = ("milestone", "author", "created_at", "kind", "old_status", "new_status")
-    list_filter = ("kind", "new_status")
-    search_fields = ("note", "milestone__title")
-    list_select_related = ("milestone", "author")
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(WorkflowRecordAdmin):
+    list_display = ("milestone", "author", "created_at", "kind", "old_status", "new_status")
+    list_filter = ("kind", "new_status")
+    search_fields = ("note", "milestone__title")
+    list_select_related = ("milestone", "author")
+    date_hierarchy = "created_at"

@@ -1,33 +1,33 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Admin of checks and corrective actions: shown, with their history, never changed here.
 
+Checks are recorded and corrected by monitors in the tracker, corrective actions added and
+closed there (tracker.monitoring.services), each with its rules and reason
+(tracker.core.admin_history).
+"""
+
+from django.contrib import admin
+
+from tracker.core.admin_history import ReadOnlyInline, WorkflowRecordAdmin
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 
-# Closing an action is a transition with its own rules (tracker.monitoring.services); the
-# admin shows its outcome but does not offer a second way to make it.
-CLOSING_FIELDS = ("state", "closed_at", "closed_by", "closing_note")
 
-
-class CorrectiveActionInline(admin.TabularInline):
+class CorrectiveActionInline(ReadOnlyInline):
     model = CorrectiveAction
-    extra = 0
-    readonly_fields = CLOSING_FIELDS
+    fields = ("description", "owner_party", "due_date", "state", "closed_at", "closed_by")
+    readonly_fields = fields
 
 
 @admin.register(MonitoringCheck)
-class MonitoringCheckAdmin(SimpleHistoryAdmin):
+class MonitoringCheckAdmin(WorkflowRecordAdmin):
     list_display = ("criterion", "provision", "result", "severity", "monitor", "checked_on")
     list_filter = ("result", "severity", "provision__category", "provision")
     search_fields = ("criterion", "criterion_uk", "finding")
     list_select_related = ("provision", "monitor")
-    autocomplete_fields = ("provision", "milestone", "monitor", "follows_up", "evidence")
     inlines = [CorrectiveActionInline]
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(SimpleHistoryAdmin):
+class CorrectiveActionAdmin(WorkflowRecordAdmin):
     list_display = ("description", "owner_party", "due_date", "state")
     list_filter = ("state", "owner_party")
     search_fields = ("description", "closing_note")
-    autocomplete_fields = ("check_record",)
-    readonly_fields = CLOSING_FIELDS

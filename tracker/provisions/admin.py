@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.core.admin_history import HistoryAdmin
 from tracker.core.forms import ValueChainStagesField
 from tracker.core.models import Provision
 from tracker.milestones.admin import MilestoneInline
@@ -37,7 +37,7 @@ class ProvisionAdminForm(forms.ModelForm):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(SimpleHistoryAdmin):
+class ProvisionAdmin(HistoryAdmin):
     form = ProvisionAdminForm
     list_display = ("reference", "title", "category", "responsible_party", "agreement")
     list_filter = ("agreement", "category", "responsible_party", "minerals")

@@ -25,7 +25,6 @@ class Command(BaseCommand):
         )
         if not outcome.ok:
             raise CommandError(
-                f"The audit chain is broken after {outcome.checked} good entries. "
-                f"{outcome.message}"
+                f"The audit chain is broken after {outcome.checked} good entries. {outcome.message}"
             )
         self.stdout.write(f"The audit chain is intact: {outcome.checked} entries checked.")
