@@ -80,3 +80,12 @@ class ReturnForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give the reason for returning the milestone.")},
     )
+
+
+class WithdrawEvidenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the file withdrawn?"),
+        help_text=_("The file stays on record, marked withdrawn, with this reason."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
