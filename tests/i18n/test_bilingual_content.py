@@ -136,7 +136,8 @@ BILINGUAL_ADMIN_FIELDS = {
     Agreement: ["title", "title_uk", "place", "place_uk", "summary", "summary_uk"],
     Provision: ["title", "title_uk", "text", "text_uk"],
     Milestone: ["title", "title_uk", "description", "description_uk"],
-    MonitoringCheck: ["criterion", "criterion_uk"],
+    # Checks are recorded by monitors in the tracker (its form has both languages), not added
+    # in the admin, which only shows them.
     Mineral: ["name", "name_uk"],
     Organisation: ["name", "name_uk"],
 }
