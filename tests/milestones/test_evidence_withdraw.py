@@ -207,9 +207,7 @@ def test_the_milestone_log_offers_the_link_to_those_who_may(login, chair_ua, mem
     assert f"/evidence/{evidence.pk}/withdraw/" not in member_page
 
 
-def test_a_withdrawn_file_stays_listed_and_downloadable_marked(
-    login, chair_ua, observer, evidence
-):
+def test_a_withdrawn_file_stays_listed_and_downloadable_marked(login, chair_ua, observer, evidence):
     withdraw_evidence(evidence, chair_ua, "Draft minutes, not the signed ones.")
     milestone = evidence.progress_updates.get().milestone
     client = login(observer)
