@@ -217,3 +217,22 @@ def test_postgresql_refuses_update_and_delete_of_an_entry(milestone_ua):
             cursor.execute(sql, [entry.pk])
     entry.refresh_from_db()
     assert entry.reason == ""
+
+
+def test_the_admin_shows_entries_and_changes_none(login, staff_admin, milestone_ua):
+    from tests.accounts.scenarios import database_snapshot
+
+    entry = AuditEntry.objects.order_by("seq").last()
+    client = login(staff_admin)
+    listing = client.get("/admin/audit/auditentry/")
+    change = client.get(f"/admin/audit/auditentry/{entry.pk}/change/")
+    before = database_snapshot()
+
+    posted = client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"reason": "x"})
+    deleted = client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"})
+
+    assert (listing.status_code, change.status_code) == (200, 200)
+    assert 'name="_save"' not in change.content.decode()
+    assert 'value="delete_selected"' not in listing.content.decode()
+    assert (posted.status_code, deleted.status_code) == (403, 403)
+    assert database_snapshot() == before
