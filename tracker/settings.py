@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tracker.provisions",
     "tracker.reports",
     "tracker.organisations",
+    "tracker.planning",
 ]
 # The append-only, hash-chained audit log of every historical record (tracker/audit/chain.py).
 INSTALLED_APPS += ["tracker.audit"]

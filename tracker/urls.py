@@ -25,5 +25,6 @@ urlpatterns = [
     path("notifications/", include("tracker.notifications.urls")),
     path("organisations/", include("tracker.organisations.urls")),
     path("audit/", include("tracker.audit.urls")),
+    path("agreements/", include("tracker.planning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -132,6 +132,15 @@ POST_ACTIONS = {
     "create_organisation",
     "edit_organisation",
     "withdraw_evidence",
+    "create_agreement",
+    "edit_agreement",
+    "create_provision",
+    "edit_provision",
+    "create_milestone",
+    "edit_milestone",
+    "replan_milestone",
+    "cancel_milestone",
+    "import_plan",
 }
 
 CELLS = [
@@ -152,12 +161,14 @@ class Prepared:
     method: str
     url_name: str
     args: tuple = ()
-    data: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     query: str = ""
     predicate_args: tuple = ()
     #: What the acting person must have for the action to change something (their own
     #: unread notification): called with the actor once the cell has made them.
     for_actor: Callable[[User], None] | None = None
+    #: Uploaded files by field name, as (file name, content).
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def prepare_actor(self, actor) -> None:
         """Gives the actor what the action needs; it may change the account's session hash
@@ -165,6 +176,16 @@ class Prepared:
         if self.for_actor is not None and actor.is_authenticated:
             self.for_actor(actor)
             actor.refresh_from_db()
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The POST data; each read gets new file objects, as the test client reads them
+        to the end."""
+        uploads = {
+            name: SimpleUploadedFile(file_name, content)
+            for name, (file_name, content) in self.files.items()
+        }
+        return {**self.values, **uploads}
 
     @property
     def url(self) -> str:
@@ -523,6 +544,82 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return Prepared(
             "post", "milestones:evidence_withdraw", (evidence.pk,), data, "", (evidence,)
         )
+    if action in PLANNING_ACTIONS:
+        return _planning(world, action, owner)
+    raise ValueError(f"no scenario for {action}")
+
+
+PLANNING_ACTIONS = {
+    "create_agreement",
+    "edit_agreement",
+    "create_provision",
+    "edit_provision",
+    "create_milestone",
+    "edit_milestone",
+    "replan_milestone",
+    "cancel_milestone",
+    "import_plan",
+}
+
+
+def _planning(world: World, action: str, owner: str | None) -> Prepared:
+    agreement = world.agreement
+    short = (agreement.short_name,)
+    if action == "create_agreement":
+        data = {
+            "title": "Second cooperation agreement",
+            "short_name": "second",
+            "signed_on": "2026-01-15",
+            "place": "Kyiv",
+        }
+        return Prepared("post", "planning:agreement_create", (), data)
+    if action == "edit_agreement":
+        data = {
+            "version": agreement.version,
+            "title": "Matrix agreement, as amended",
+            "short_name": agreement.short_name,
+            "signed_on": "2025-04-30",
+            "place": "Kyiv",
+        }
+        return Prepared("post", "planning:agreement_edit", short, data)
+    provision_fields = {
+        "title": "Shared survey data",
+        "category": Category.GEOLOGICAL_SURVEY,
+        "responsible_party": "JOINT",
+        "value_chain_stages": ["exploration"],
+    }
+    if action == "create_provision":
+        data = {**provision_fields, "reference": "P-NEW"}
+        return Prepared("post", "planning:provision_create", short, data)
+    if action == "edit_provision":
+        provision = world.provision("JOINT")
+        data = {**provision_fields, "reference": provision.reference, "version": provision.version}
+        return Prepared("post", "planning:provision_edit", (*short, provision.pk), data)
+    if action == "create_milestone":
+        provision = world.provision(owner)
+        data = {"title": "Publish the survey", "responsible_party": owner, "due_date": "2026-09-30"}
+        return Prepared(
+            "post", "planning:milestone_create", (*short, provision.pk), data, "", (provision,)
+        )
+    if action == "import_plan":
+        world.provision("JOINT")
+        csv_text = (
+            "provision_reference,title,title_uk,responsible_party,lead_organisation,due_date,"
+            "status,percent_complete\nP-JOINT,Imported milestone,,JOINT,,2026-09-30,,\n"
+        )
+        files = {"milestones_csv": ("milestones.csv", csv_text.encode())}
+        return Prepared("post", "planning:import", short, {}, "", (), files=files)
+    milestone = world.milestone(owner)
+    args = (*short, milestone.pk)
+    if action == "edit_milestone":
+        data = {"version": milestone.version, "title": "Renamed", "responsible_party": owner}
+        return Prepared("post", "planning:milestone_edit", args, data, "", (milestone.provision,))
+    if action == "replan_milestone":
+        data = {"version": milestone.version, "due_date": "2026-12-31", "reason": "Tender late."}
+        return Prepared("post", "planning:milestone_replan", args, data, "", (milestone.provision,))
+    if action == "cancel_milestone":
+        data = {"version": milestone.version, "reason": "Merged into another milestone."}
+        return Prepared("post", "planning:milestone_cancel", args, data, "", (milestone.provision,))
     raise ValueError(f"no scenario for {action}")
 
 
@@ -534,6 +631,7 @@ TRACKED_APPS = (
     "disputes",
     "notifications",
     "audit",
+    "planning",
 )
 
 

@@ -16,18 +16,20 @@ from tests.core.test_workspace import switcher
 
 # Page → the queries it runs: the session and the user, the agreements (one query for the
 # resolver and the header's switcher), the header's unread notifications, then the page's own.
+# The dashboard's re-plans, the report's baselines and re-planned section, and the milestone's
+# re-planning history add theirs (tracker/planning).
 PAGES = {
-    "dashboard": 16,
+    "dashboard": 17,
     "provision_list": 7,
     "milestone_list": 8,
     "check_list": 8,
     "dispute_list": 8,
     "activity": 10,
-    "report": 18,
+    "report": 20,
     "check_create": 7,
     "dispute_create": 6,
     "provision_detail": 13,
-    "milestone_detail": 8,
+    "milestone_detail": 9,
     "check_detail": 13,
     "dispute_detail": 8,
 }

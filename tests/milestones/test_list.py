@@ -233,6 +233,7 @@ def test_fifty_rows_a_page_with_links_to_the_next(login, observer, provision):
             title=f"Milestone {index:03}",
             responsible_party="UA",
             due_date=datetime.date(2027, 1, 1) + datetime.timedelta(days=index),
+            baseline_due=datetime.date(2027, 1, 1) + datetime.timedelta(days=index),
         )
         for index in range(60)
     )
@@ -285,6 +286,7 @@ def make_many(provision: Provision, organisation: Organisation, count: int) -> N
             responsible_party=("UA", "US", "JOINT")[index % 3],
             lead_organisation=organisation if index % 2 else None,
             due_date=datetime.date(2026, 1, 1) + datetime.timedelta(days=index),
+            baseline_due=datetime.date(2026, 1, 1) + datetime.timedelta(days=index),
             status=(Status.NOT_STARTED, Status.IN_PROGRESS)[index % 2],
             percent_complete=(index * 7) % 100 if index % 2 else 0,
         )

@@ -217,3 +217,26 @@ def test_notifying_many_people_costs_the_same_queries_as_notifying_few(
     with django_assert_max_num_queries(len(small)):
         complete(many, people["member_ua"])
     assert Notification.objects.filter(milestone=many).count() == 17
+
+
+def test_a_replanned_milestone_reaches_its_partys_delegation_but_not_who_moved_it(
+    people, milestone_ua
+):
+    new_due = milestone_ua.due_date + datetime.timedelta(days=30)
+
+    milestones.replan_milestone(
+        milestone_ua,
+        people["chair_ua"],
+        version=milestone_ua.version,
+        due_date=new_due,
+        reason="The tender was extended.",
+    )
+
+    assert told(Kind.MILESTONE_REPLANNED) == {"member-ua"}
+    moved = Notification.objects.get(kind=Kind.MILESTONE_REPLANNED)
+    assert (moved.note, moved.actor, moved.milestone, moved.due_date) == (
+        "The tender was extended.",
+        people["chair_ua"],
+        milestone_ua,
+        new_due,
+    )

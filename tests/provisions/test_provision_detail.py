@@ -92,6 +92,7 @@ def add_milestones(provision, organisation, count: int, start: int = 0) -> None:
             responsible_party=("UA", "US", "JOINT")[index % 3],
             lead_organisation=organisation if index % 2 else None,
             due_date=datetime.date(2027, 1, 1) + datetime.timedelta(days=index),
+            baseline_due=datetime.date(2027, 1, 1) + datetime.timedelta(days=index),
         )
         for index in range(start, start + count)
     )

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 
 from tracker.accounts.models import Role, User
 from tracker.core.models import Agreement, Category, Provision, ResponsibleParty
@@ -53,7 +53,12 @@ def test_writes_the_requested_numbers(generated):
     milestones = Milestone.objects.filter(provision__agreement=generated)
     assert Provision.objects.filter(agreement=generated).count() == 24
     assert milestones.count() == 400
-    assert ProgressUpdate.objects.filter(milestone__in=milestones).count() == 2000
+    progress = ProgressUpdate.objects.filter(milestone__in=milestones).exclude(
+        kind__in=["planned", "edited", "replanned"]
+    )
+    assert progress.count() == 2000
+    # Each milestone's log starts with its planning.
+    assert ProgressUpdate.objects.filter(milestone__in=milestones, kind="planned").count() == 400
     assert MonitoringCheck.objects.filter(provision__agreement=generated).count() == 150
     assert Dispute.objects.filter(agreement=generated).count() == 30
 
@@ -106,7 +111,8 @@ def test_log_and_history_agree_with_each_milestone(generated):
     )
     history = Milestone.history.model.objects
     for milestone in milestones:
-        assert milestone.version == milestone.entries + 1
+        # Every entry raises the version, except the first (planned) one, written with it.
+        assert milestone.version == milestone.entries
         rows = list(history.filter(id=milestone.pk).order_by("history_date", "history_id"))
         assert [row.version for row in rows] == list(range(1, milestone.version + 1))
         assert rows[0].history_type == "+"
@@ -117,6 +123,11 @@ def test_log_and_history_agree_with_each_milestone(generated):
             milestone.completed_on,
             milestone.verified_at,
         )
+        # The baseline is the first planned due date, on every row; re-planning moves only
+        # the due date.
+        assert {row.baseline_due for row in rows} == {rows[0].due_date} == {milestone.baseline_due}
+        assert last.due_date == milestone.due_date
+    assert milestones.exclude(due_date=F("baseline_due")).exists()
 
 
 def test_times_run_from_the_signing_to_today(generated):

@@ -150,6 +150,12 @@ def page_urls(world: PageWorld) -> dict[str, str]:
         "reports:compliance": ("reports:compliance", ()),
         "organisations:list": ("organisations:list", ()),
         "organisations:detail": ("organisations:detail", (world.organisation.pk,)),
+        "planning:list": ("planning:list", ()),
+        "planning:agreement": ("planning:agreement", (world.agreement.short_name,)),
+        "planning:provision": (
+            "planning:provision",
+            (world.agreement.short_name, world.provision.pk),
+        ),
     }
     urls = {}
     for key, (name, args) in wanted.items():

@@ -22,13 +22,20 @@ RAW_MARKERS = ["<script>alert(1)", "<img src=x onerror"]
 FIELDS = {
     "milestone title": (
         lambda w: w.milestone.title,
-        ["milestones:list", "milestones:detail", "provision_detail"],
+        ["milestones:list", "milestones:detail", "provision_detail", "planning:provision"],
     ),
     "milestone description": (lambda w: w.milestone.description, ["milestones:detail"]),
     "progress note": (lambda w: w.update.note, ["milestones:detail", "milestones:activity"]),
     "provision title": (
         lambda w: w.provision.title,
-        ["provision_list", "provision_detail", "dashboard", "reports:compliance"],
+        [
+            "provision_list",
+            "provision_detail",
+            "dashboard",
+            "reports:compliance",
+            "planning:agreement",
+            "planning:provision",
+        ],
     ),
     "provision text": (lambda w: w.provision.text, ["provision_detail"]),
     "organisation name": (

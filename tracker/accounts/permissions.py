@@ -39,6 +39,9 @@ edit an organisation of the directory           ``can_edit_organisation(user, or
 see the e-mail addresses in the directory       ``can_see_contact_details(user)``
 read the audit log (/audit/)                    ``can_view_audit(user)``
 withdraw an evidence file (with the reason)     ``can_withdraw_evidence(user, evidence)``
+create and edit agreements and provisions       ``can_plan_agreements(user)``
+add, edit, re-plan and cancel milestones        ``can_plan_milestones(user, provision)``
+import provisions and milestones from a file    ``can_import_plan(user)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -62,7 +65,13 @@ Decisions taken here:
 - Each co-chair may assess any provision: an assessment records the co-chair's party, so the
   two delegations' judgements stand side by side.
 - Staff admins read every page; they manage people on the people page, organisations in the
-  directory, and other reference data in the Django admin.
+  directory, agreements and provisions on the planning pages, and other reference data in
+  the Django admin.
+- Milestones are planned (added, edited, re-planned, cancelled) by staff admins, and by a
+  co-chair for the provisions their party carries or that are joint: the provision's party
+  decides, not the milestone's, since a provision's milestones are planned together.
+- Co-chairs and staff admins may import a plan from a file; each row of it then passes the
+  predicate of what it does (a co-chair's file may add milestones, but not provisions).
 - Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
 - People are managed by staff admins on the people page; co-chairs see their own party's
   people there, read-only. Nobody changes their own role or deactivates themselves (another
@@ -270,3 +279,24 @@ def can_withdraw_evidence(user: User, evidence: Evidence) -> bool:
     if user.role == Role.MONITOR:
         return uploader.role == Role.MONITOR
     return user.role == Role.CO_CHAIR and uploader.party == user.party
+
+
+def can_plan_agreements(user: User) -> bool:
+    """Create and edit agreements and their provisions."""
+    return _active(user) and user.role == Role.STAFF_ADMIN
+
+
+def can_plan_milestones(user: User, provision: Provision) -> bool:
+    """Add, edit, re-plan and cancel the milestones of a provision."""
+    if not _active(user):
+        return False
+    if user.role == Role.STAFF_ADMIN:
+        return True
+    return user.role == Role.CO_CHAIR and provision.responsible_party in (
+        user.party,
+        ResponsibleParty.JOINT,
+    )
+
+
+def can_import_plan(user: User) -> bool:
+    return _active(user) and user.role in (Role.CO_CHAIR, Role.STAFF_ADMIN)

@@ -37,12 +37,35 @@ class ProvisionInline(admin.TabularInline):
     show_change_link = True
 
 
+class VersionedAdmin(HistoryAdmin):
+    """Agreements and provisions carry a version (tracker/core/services.py): an admin save
+    raises it too, so a planning form rendered before it is refused instead of overwriting
+    it."""
+
+    readonly_fields = ("version",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Agreement)
-class AgreementAdmin(HistoryAdmin):
+class AgreementAdmin(VersionedAdmin):
     list_display = ("short_name", "title", "signed_on", "place")
     search_fields = ("title", "title_uk", "short_name")
     list_filter = ("signed_on",)
     inlines = [ProvisionInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # A provision edited in the inline is a change like any other: its version rises.
+        for provision in formset.save(commit=False):
+            if provision.pk:
+                provision.version += 1
+            provision.save()
+        for provision in formset.deleted_objects:
+            provision.delete()
+        formset.save_m2m()
 
 
 @admin.register(ProvisionAssessment)

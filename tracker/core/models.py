@@ -201,6 +201,9 @@ class Agreement(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     summary_uk = models.TextField(_("summary (Ukrainian)"), blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Raised by one on every save through tracker/core/services.py, so an edit based on a
+    # stale form is refused instead of overwriting someone else's.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -234,6 +237,8 @@ class Provision(models.Model):
     )
     # A short fixed vocabulary (ValueChainStage); a list of codes keeps it one column.
     value_chain_stages = models.JSONField(_("value-chain stages"), default=list, blank=True)
+    # As Agreement.version: an edit based on a stale form is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[minerals])
 
     # The path to the agreement, for tracker.core.workspace.within().

@@ -94,6 +94,8 @@ class BenchData:
     staff: Any
     as_of: datetime.date
     counts: dict[str, int]
+    # A provision's planning page: its milestones with the planning actions.
+    planning_path: str = ""
 
 
 def _timing(row: dict, key: str = "median_ms") -> float | None:
@@ -242,6 +244,12 @@ def scenarios(data: BenchData) -> list[Scenario]:
             targets=[p95_under(20)],
         ),
         Scenario("activity", "Activity feed", scoped("/activity/"), targets=list_targets),
+        Scenario(
+            "planning_provision",
+            "Planning: a provision's milestones",
+            data.planning_path,
+            targets=list(list_targets),
+        ),
         Scenario("checks_list", "Checks list", scoped("/checks/"), targets=list_targets),
         Scenario(
             "disputes_list",
@@ -323,9 +331,11 @@ def find_bench_data(agreement_short_name: str) -> BenchData:
         "progress_updates": ProgressUpdate.objects.count(),
         "history_rows": Milestone.history.model.objects.count(),
     }
+    provision = agreement.provisions.order_by("reference").first()
     return BenchData(
         agreement=agreement.short_name,
         several=Agreement.objects.exclude(pk=agreement.pk).exists(),
+        planning_path=f"/agreements/{agreement.short_name}/provisions/{provision.pk}/",
         detail_pk=busiest["milestone"],
         update_pk=updatable.pk,
         delegate=delegate,

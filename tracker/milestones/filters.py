@@ -267,6 +267,9 @@ class ActivityFilter(ListFilterSet):
     provision = django_filters.ChoiceFilter(
         label=_("Provision"), field_name="milestone__provision", choices=(), empty_label=ALL
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=ProgressUpdate.Kind.choices, empty_label=ALL
+    )
     since = django_filters.DateFilter(label=_("From"), method="filter_since", widget=DateInput)
     until = django_filters.DateFilter(label=_("To"), method="filter_until", widget=DateInput)
     # Reached from a milestone page's "whole log" link; not one of the visible filters.

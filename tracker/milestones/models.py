@@ -105,6 +105,9 @@ class Milestone(models.Model):
         verbose_name=_("lead organisation"),
     )
     due_date = models.DateField(_("due date"))
+    # The due date the milestone was first planned with. Re-planning moves due_date (with a
+    # reason, tracker/milestones/services.py) and never this, so the slip is the difference.
+    baseline_due = models.DateField(_("baseline due date"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -181,6 +184,8 @@ class Milestone(models.Model):
             models.Index(fields=["due_date"]),
             models.Index(fields=["responsible_party", "due_date"]),
             models.Index(fields=["provision", "due_date"]),
+            # A provision's milestones are told apart by title (planning, the import).
+            models.Index(fields=["provision", "title"], name="milestone_provision_title"),
             # The filtered list's counters and the dashboard/report figures per provision read
             # only these columns, so SQLite answers them from the index alone.
             models.Index(
@@ -203,9 +208,20 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.display_title
 
+    def save(self, *args, **kwargs) -> None:
+        # A new milestone's baseline is the due date it is planned with.
+        if self.baseline_due is None:
+            self.baseline_due = self.due_date
+        super().save(*args, **kwargs)
+
     @property
     def display_title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def slip_days(self) -> int:
+        """Days the due date has moved from the baseline (negative when brought forward)."""
+        return (self.due_date - self.baseline_due).days
 
     @property
     def display_description(self) -> str:
@@ -228,6 +244,10 @@ class ProgressUpdate(models.Model):
         UPDATE = "update", _("Progress update")
         VERIFICATION = "verification", _("Verified")
         RETURN = "return", _("Returned")
+        # Planning events (tracker/milestones/services.py), so Activity shows them too.
+        PLANNED = "planned", _("Planned")
+        REPLANNED = "replanned", _("Re-planned")
+        EDITED = "edited", _("Details edited")
 
     milestone = models.ForeignKey(
         Milestone, on_delete=models.CASCADE, related_name="updates", verbose_name=_("milestone")
@@ -245,6 +265,9 @@ class ProgressUpdate(models.Model):
     old_percent = models.PositiveSmallIntegerField(_("old percent"), default=0)
     percent = models.PositiveSmallIntegerField(_("percent"))
     note = models.TextField(_("note"), blank=True)
+    # A planned milestone's due date (new only), a re-planned one's old and new due dates.
+    old_due_date = models.DateField(_("old due date"), null=True, blank=True)
+    new_due_date = models.DateField(_("new due date"), null=True, blank=True)
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
@@ -269,6 +292,8 @@ class ProgressUpdate(models.Model):
             ),
             models.Index(fields=["-created_at", "-id"]),
             models.Index(fields=["author", "-created_at"]),
+            # The dashboard's count of milestones re-planned lately reads this index alone.
+            models.Index(fields=["kind", "created_at", "milestone"], name="progress_kind_time"),
         ]
 
     def __str__(self) -> str:

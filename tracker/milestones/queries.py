@@ -18,8 +18,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce, Lag, Round
 from django.utils import timezone
 
 from tracker.core.models import Evidence, ImplementationLevel, Provision
@@ -223,3 +224,42 @@ def activity_rows(
     return updates.select_related(related, "author").prefetch_related(
         Prefetch("evidence", Evidence.objects.select_related("withdrawn_by"))
     )
+
+
+@dataclass(frozen=True)
+class Replan:
+    """One move of a milestone's due date, read from its history."""
+
+    when: object
+    who: object
+    old: object
+    new: object
+    slip_days: int
+    reason: str
+
+
+def replanning_history(milestone: Milestone) -> list[Replan]:
+    """Every change of the due date, newest first: who, when, old → new, the slip from the
+    baseline after it, and the reason. From the history table, so a move made anywhere (the
+    planning pages, the import, the admin) is listed. One query."""
+    records = (
+        milestone.history.annotate(
+            previous_due=Window(
+                Lag("due_date"), order_by=[F("history_date").asc(), F("history_id").asc()]
+            )
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    return [
+        Replan(
+            when=record.history_date,
+            who=record.history_user,
+            old=record.previous_due,
+            new=record.due_date,
+            slip_days=(record.due_date - record.baseline_due).days,
+            reason=record.history_change_reason or "",
+        )
+        for record in records
+        if record.previous_due is not None and record.previous_due != record.due_date
+    ]

@@ -21,21 +21,27 @@ Decisions taken here:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from tracker.accounts.permissions import can_update_milestone, can_verify_milestone
+from tracker.accounts.permissions import (
+    can_plan_milestones,
+    can_update_milestone,
+    can_verify_milestone,
+)
 from tracker.core import events
 from tracker.core.evidence import store_evidence, validate_upload
 from tracker.core.history import create_recorded
-from tracker.milestones.models import Milestone, ProgressUpdate, Status
+from tracker.core.models import Provision, ResponsibleParty
+from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -290,4 +296,312 @@ def return_for_rework(
     )
     _save(current, user, reason, ["status", "completed_on", "verified_by", "verified_at"], at)
     events.milestone_returned.send(Milestone, milestone=current, update=update, actor=user, at=at)
+    return update
+
+
+# --- Planning: add, edit, re-plan and cancel -------------------------------------------------
+#
+# Staff admins plan every provision's milestones, a co-chair those of the provisions their
+# party carries or that are joint (accounts.permissions.can_plan_milestones). Each planning
+# move also writes a ProgressUpdate of its kind (planned, details edited, re-planned; a
+# cancellation is a status change like any other), so the milestone's log and Activity show
+# it beside the progress updates; the history row carries the same reason.
+
+PLANNING_FIELDS = (
+    "title",
+    "title_uk",
+    "description",
+    "description_uk",
+    "responsible_party",
+    "lead_organisation",
+)
+# A milestone can start in these; completion and cancellation are moves of their own.
+INITIAL_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.ON_HOLD)
+TITLE_MAX_CHARS = 300
+
+
+def _plan_refusal() -> PermissionDenied:
+    return PermissionDenied(
+        _(
+            "Only a staff admin, or a co-chair of the party responsible for the provision (or "
+            "of either party for a joint one), may plan its milestones."
+        )
+    )
+
+
+def _due_date_errors(provision: Provision, due_date: datetime.date | None) -> list[str]:
+    if due_date is None:
+        return [_("Enter the due date.")]
+    signed_on = provision.agreement.signed_on
+    if due_date < signed_on:
+        return [
+            _("The due date cannot be before the agreement was signed (%(date)s).")
+            % {"date": date_format(signed_on, "j M Y")}
+        ]
+    return []
+
+
+def _planning_errors(
+    provision: Provision, fields: Mapping[str, Any], instance: Milestone | None = None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    title = fields.get("title", "")
+    if not title:
+        add("title", _("Enter the title."))
+    for name in ("title", "title_uk"):
+        if len(fields.get(name, "")) > TITLE_MAX_CHARS:
+            add(name, _("Keep the title to %(limit)d characters.") % {"limit": TITLE_MAX_CHARS})
+    if title:
+        # Titles tell a provision's milestones apart, in the import too.
+        twins = provision.milestones.filter(title=title)
+        if instance is not None:
+            twins = twins.exclude(pk=instance.pk)
+        if twins.exists():
+            add(
+                "title",
+                _("Another milestone of %(reference)s has this title. Choose another one.")
+                % {"reference": provision.reference},
+            )
+    if fields.get("responsible_party") not in ResponsibleParty.values:
+        add("responsible_party", _("Choose the responsible party from the list."))
+    return errors
+
+
+def _planning_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The planning fields from form or import data: text stripped, missing text empty."""
+    values: dict[str, Any] = {}
+    for name in PLANNING_FIELDS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name != "lead_organisation":
+            value = (value or "").strip()
+        values[name] = value
+    return values
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _reason_errors(reason: str, missing: str) -> list[str]:
+    if not reason:
+        return [missing]
+    if len(reason) > NOTE_MAX_CHARS:
+        return [_("Keep the reason to %(limit)d characters.") % {"limit": NOTE_MAX_CHARS}]
+    return []
+
+
+@transaction.atomic
+def create_milestone(
+    provision: Provision,
+    user: User,
+    *,
+    fields: Mapping[str, Any],
+    due_date: datetime.date | None,
+    status: str = Status.NOT_STARTED,
+    percent: int | None = 0,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> Milestone:
+    """Plans a new milestone of the provision; its due date is also its baseline.
+
+    A milestone usually starts not started; one taken over from an earlier plan (the import)
+    may start in progress or on hold, with its percentage.
+    """
+    at = at or timezone.now()
+    if not can_plan_milestones(user, provision):
+        raise _plan_refusal()
+    values = _planning_values(fields)
+    reason = (reason or "").strip()
+    errors = _planning_errors(provision, values)
+    for message in _due_date_errors(provision, due_date):
+        errors.setdefault("due_date", []).append(message)
+    if status not in INITIAL_STATUSES:
+        errors.setdefault("status", []).append(
+            _(
+                "A new milestone is not started, in progress or on hold; it is completed or "
+                "cancelled on its page."
+            )
+        )
+    elif status == Status.ON_HOLD and not reason:
+        errors.setdefault("status", []).append(
+            _("Give the reason for putting the milestone on hold.")
+        )
+    if percent is None or not 0 <= percent <= 100:
+        errors.setdefault("percent_complete", []).append(_("Enter a whole number from 0 to 100."))
+    _raise(errors)
+    milestone = Milestone(
+        provision=provision,
+        due_date=due_date,
+        baseline_due=due_date,
+        status=status,
+        percent_complete=percent,
+        **values,
+    )
+    milestone._change_reason = Truncator(reason or _("Milestone planned")).chars(REASON_MAX_CHARS)
+    milestone._history_user = user
+    milestone._history_date = at
+    milestone.save()
+    ProgressUpdate.objects.create(
+        milestone=milestone,
+        author=user,
+        created_at=at,
+        kind=ProgressUpdate.Kind.PLANNED,
+        old_status=status,
+        new_status=status,
+        old_percent=percent,
+        percent=percent,
+        new_due_date=due_date,
+        note=reason,
+    )
+    return milestone
+
+
+def _lock_for_planning(milestone: Milestone, user: User, version: int | None) -> Milestone:
+    current = _lock(milestone)
+    # The provision is read apart: the lock takes no join (see _lock).
+    current.provision = Provision.objects.select_related("agreement").get(pk=current.provision_id)
+    if not can_plan_milestones(user, current.provision):
+        raise _plan_refusal()
+    _check_version(current, version)
+    return current
+
+
+@transaction.atomic
+def edit_milestone(
+    milestone: Milestone,
+    user: User,
+    *,
+    version: int | None,
+    fields: Mapping[str, Any],
+    reason: str = "",
+    at: datetime.datetime | None = None,
+) -> list[str]:
+    """Changes a milestone's title, description, responsible party or lead organisation.
+
+    Returns the verbose names of the fields changed; nothing changed writes nothing.
+    """
+    at = at or timezone.now()
+    current = _lock_for_planning(milestone, user, version)
+    values = _planning_values(fields)
+    reason = (reason or "").strip()
+    merged = {name: getattr(current, name) for name in PLANNING_FIELDS} | values
+    errors = _planning_errors(current.provision, merged, instance=current)
+    if len(reason) > NOTE_MAX_CHARS:
+        errors.setdefault("reason", []).append(
+            _("Keep the reason to %(limit)d characters.") % {"limit": NOTE_MAX_CHARS}
+        )
+    _raise(errors)
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(current, name, values[name])
+    labels = [str(Milestone._meta.get_field(name).verbose_name) for name in changed]
+    summary = _("Changed: %(fields)s.") % {"fields": ", ".join(labels)}
+    ProgressUpdate.objects.create(
+        milestone=current,
+        author=user,
+        created_at=at,
+        kind=ProgressUpdate.Kind.EDITED,
+        old_status=current.status,
+        new_status=current.status,
+        old_percent=current.percent_complete,
+        percent=current.percent_complete,
+        note=f"{summary} {reason}".strip(),
+    )
+    _save(current, user, reason or summary, changed, at)
+    return labels
+
+
+@transaction.atomic
+def replan_milestone(
+    milestone: Milestone,
+    user: User,
+    *,
+    version: int | None,
+    due_date: datetime.date | None,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """Moves the due date, with the reason; the baseline stays where it was."""
+    at = at or timezone.now()
+    current = _lock_for_planning(milestone, user, version)
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if current.status in CLOSED_STATUSES:
+        raise ValidationError(_("A completed or cancelled milestone keeps its due date."))
+    due_errors = _due_date_errors(current.provision, due_date)
+    if not due_errors and due_date == current.due_date:
+        due_errors = [_("This is the current due date. Choose the new one.")]
+    if due_errors:
+        errors["due_date"] = due_errors
+    reason_errors = _reason_errors(reason, _("Give the reason for moving the due date."))
+    if reason_errors:
+        errors["reason"] = reason_errors
+    _raise(errors)
+    old_due = current.due_date
+    current.due_date = due_date
+    update = ProgressUpdate.objects.create(
+        milestone=current,
+        author=user,
+        created_at=at,
+        kind=ProgressUpdate.Kind.REPLANNED,
+        old_status=current.status,
+        new_status=current.status,
+        old_percent=current.percent_complete,
+        percent=current.percent_complete,
+        old_due_date=old_due,
+        new_due_date=due_date,
+        note=reason,
+    )
+    _save(current, user, reason, ["due_date"], at)
+    events.milestone_replanned.send(
+        Milestone, milestone=current, old_due_date=old_due, note=reason, actor=user, at=at
+    )
+    return update
+
+
+@transaction.atomic
+def cancel_milestone(
+    milestone: Milestone,
+    user: User,
+    *,
+    version: int | None,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """Cancels a milestone that is not completed, with the reason."""
+    at = at or timezone.now()
+    current = _lock_for_planning(milestone, user, version)
+    reason = (reason or "").strip()
+    if current.status == Status.CANCELLED:
+        raise ValidationError(_("This milestone is already cancelled."))
+    if current.status == Status.COMPLETED:
+        raise ValidationError(
+            _("A completed milestone is not cancelled; it can be returned by its verifier.")
+        )
+    reason_errors = _reason_errors(reason, _("Give the reason for cancelling the milestone."))
+    if reason_errors:
+        raise ValidationError({"reason": reason_errors})
+    old_status = current.status
+    current.status = Status.CANCELLED
+    update = ProgressUpdate.objects.create(
+        milestone=current,
+        author=user,
+        created_at=at,
+        kind=ProgressUpdate.Kind.UPDATE,
+        old_status=old_status,
+        new_status=Status.CANCELLED,
+        old_percent=current.percent_complete,
+        percent=current.percent_complete,
+        note=reason,
+    )
+    _save(current, user, reason, ["status"], at)
     return update

@@ -30,6 +30,7 @@ from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
     can_download_evidence,
+    can_plan_milestones,
     can_update_milestone,
     can_verify_milestone,
     can_view,
@@ -49,6 +50,7 @@ from tracker.milestones.queries import (
     activity_rows,
     audit_history,
     milestone_rows,
+    replanning_history,
     status_counts,
 )
 from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
@@ -117,6 +119,9 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
         )[:LOG_LIMIT],
         "log_limit": LOG_LIMIT,
         "history": audit_history(milestone),
+        "replans": replanning_history(milestone),
+        # Planning links (edit, re-plan, cancel) lead to the planning pages.
+        "may_plan": can_plan_milestones(user, milestone.provision),
         "may_update": may_update,
         "may_verify": may_verify,
         "progress_form": None,

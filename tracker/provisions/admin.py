@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from tracker.core.admin_history import HistoryAdmin
+from tracker.core.admin import VersionedAdmin
 from tracker.core.forms import ValueChainStagesField
 from tracker.core.models import Provision
 from tracker.milestones.admin import MilestoneInline
@@ -37,7 +37,7 @@ class ProvisionAdminForm(forms.ModelForm):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(HistoryAdmin):
+class ProvisionAdmin(VersionedAdmin):
     form = ProvisionAdminForm
     list_display = ("reference", "title", "category", "responsible_party", "agreement")
     list_filter = ("agreement", "category", "responsible_party", "minerals")

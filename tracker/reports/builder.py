@@ -17,6 +17,9 @@ What is read from where:
   the rows of the exports.
 - "Overdue" is judged against the as-of day: open (not completed, not cancelled) and due
   before it.
+- A milestone's slip is its due date less its baseline (the due date it was first planned
+  with), in days, as of the as-of day: the history rows carry the baseline too. The
+  "re-planned" section lists the milestones whose due date differs from their baseline.
 - A provision's "latest check result" is its compliance state as the provision pages show
   it: the worst of the latest results of each criterion checked, so a later compliant check
   of one criterion does not hide an open non-compliance of another.
@@ -24,6 +27,7 @@ What is read from where:
 Every figure comes from SQL aggregates, in a fixed number of queries whatever the size of
 the data. The exception sections keep their most serious `limit` rows with the total, which
 is what the HTML preview and the PDF show: overdue milestones, the longest overdue first;
+re-planned milestones, the largest slip first;
 findings, non-compliant before partially compliant, major before minor before observation,
 then the latest; disputes, open before closed, escalated first, then by response date. The
 CSV and XLSX read every row through the iterators at the end of `ComplianceReport`.
@@ -43,6 +47,7 @@ from django.db.models import (
     Case,
     Choices,
     Count,
+    DateField,
     F,
     FloatField,
     IntegerField,
@@ -167,6 +172,21 @@ class OverdueMilestone:
     status: str
     status_label: str
     percent: int
+    baseline_due: datetime.date
+    slip_days: int
+
+
+@dataclass
+class ReplannedMilestone:
+    id: int
+    provision_reference: str
+    title: str
+    party_label: str
+    baseline_due: datetime.date
+    due_date: datetime.date
+    slip_days: int
+    status: str
+    status_label: str
 
 
 @dataclass
@@ -226,6 +246,8 @@ class MilestoneRecord(NamedTuple):
     party_label: str
     organisation: str
     due_date: datetime.date
+    baseline_due: datetime.date
+    slip_days: int
     status_label: str
     percent: int
     completed_on: datetime.date | None
@@ -504,6 +526,7 @@ class ComplianceReport:
             "id",
             "responsible_party",
             "due_date",
+            "baseline_due",
             "status",
             "percent_complete",
             "provision__reference",
@@ -524,11 +547,48 @@ class ComplianceReport:
                     status=row["status"],
                     status_label=statuses.get(row["status"], ""),
                     percent=row["percent_complete"],
+                    baseline_due=row["baseline_due"],
+                    slip_days=(row["due_date"] - row["baseline_due"]).days,
                 )
                 for row in rows
             ],
             # The summary already counted them per provision: no second pass over the table.
             total=sum(row.overdue for row in self.provisions),
+        )
+
+    @cached_property
+    def replanned(self) -> Section:
+        """Milestones whose due date was moved from their baseline, the largest slip first
+        (a date brought forward counts as a negative slip, last)."""
+        moved = self._milestones.exclude(due_date=F("baseline_due"))
+        rows = moved.order_by(
+            (F("due_date") - F("baseline_due")).desc(), "provision__reference", "id"
+        ).values(
+            "id",
+            "responsible_party",
+            "due_date",
+            "baseline_due",
+            "status",
+            "provision__reference",
+            shown_title=localized_sql("title"),
+        )[: self.limit]
+        parties, statuses = self.labels_of(ResponsibleParty), self.labels_of(Status)
+        return Section(
+            rows=[
+                ReplannedMilestone(
+                    id=row["id"],
+                    provision_reference=row["provision__reference"],
+                    title=row["shown_title"],
+                    party_label=parties.get(row["responsible_party"], ""),
+                    baseline_due=row["baseline_due"],
+                    due_date=row["due_date"],
+                    slip_days=(row["due_date"] - row["baseline_due"]).days,
+                    status=row["status"],
+                    status_label=statuses.get(row["status"], ""),
+                )
+                for row in rows
+            ],
+            total=moved.count(),
         )
 
     @cached_property
@@ -673,6 +733,13 @@ class ComplianceReport:
                 "responsible_party",
                 localized_sql("lead_organisation__name"),
                 "due_date",
+                # Only where it differs from the due date: most milestones keep their
+                # baseline, and a date read back costs more than the rest of its row.
+                Case(
+                    When(baseline_due=F("due_date"), then=Value(None)),
+                    default=F("baseline_due"),
+                    output_field=DateField(),
+                ),
                 "status",
                 "percent_complete",
                 "completed_on",
@@ -692,6 +759,7 @@ class ComplianceReport:
             party,
             organisation,
             due_date,
+            moved_from,
             status,
             percent,
             completed_on,
@@ -705,6 +773,8 @@ class ComplianceReport:
                 parties.get(party, party),
                 organisation,
                 due_date,
+                moved_from or due_date,
+                (due_date - moved_from).days if moved_from else 0,
                 statuses.get(status, status),
                 percent,
                 completed_on,

@@ -62,6 +62,9 @@ MILESTONE_COLUMNS = (
     Column(_("Schedule"), "schedule_label"),
     Column(_("Verified"), "verified_label"),
     Column(_("Verified on"), "verified_on"),
+    # The re-planning: the first planned due date and how far the due date has moved since.
+    Column(_("Baseline due"), "baseline_due"),
+    Column(_("Days of slip"), "slip_days"),
     Column(_("Latest progress note"), "note", width=60),
 )
 

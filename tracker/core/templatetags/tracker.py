@@ -15,11 +15,10 @@ register = template.Library()
 
 # A shape beside each badge's word, so status never rests on colour alone.
 BADGE_ICONS = {
-    # The audit log's chain state and kinds of change.
+    # The audit log's chain state and kinds of change ("changed" is the import's, below).
     "intact": "✓",
     "broken": "✗",
     "created": "+",
-    "changed": "~",
     "deleted": "−",
     "not_started": "○",
     "in_progress": "◐",
@@ -48,6 +47,11 @@ BADGE_ICONS = {
     "observation": "i",
     "verified": "✓",
     "awaiting": "◷",
+    # Outcomes of an import's rows (tracker.planning.importing).
+    "new": "+",
+    "changed": "~",
+    "unchanged": "=",
+    "error": "!",
 }
 
 

@@ -12,7 +12,9 @@ What it writes, all in one transaction with bulk inserts:
 - users of every role (``gen-`` usernames, reused when they exist), organisations, minerals;
 - provisions in every category and responsible party;
 - milestones in every status, overdue and due-soon ones, completed ones (verified or awaiting
-  verification, some returned once), each with its progress log spread over 2025–2026;
+  verification, some returned once), each with its progress log spread over 2025–2026 (the
+  ``--updates`` entries), after its planning entries (planned; for some, details edited and
+  the due date re-planned, the baseline kept);
 - monitoring checks with every result and severity, follow-ups, corrective actions open, done
   and overdue;
 - disputes in every status with their timeline (transitions, positions, comments);
@@ -62,6 +64,13 @@ FIRST_DAY = datetime.date(2025, 5, 1)
 USERNAME_PREFIX = "gen-"
 BATCH = 2000
 MILESTONE_CHUNK = 4000
+# Beyond the --updates entries of progress, each milestone's log starts with its planning;
+# these shares of the milestones also have their details edited, or their due date moved.
+PLANNED = ProgressUpdate.Kind.PLANNED
+EDITED = ProgressUpdate.Kind.EDITED
+REPLANNED = ProgressUpdate.Kind.REPLANNED
+EDITED_SHARE = 0.03
+REPLANNED_SHARE = 0.15
 
 # --- Vocabulary ---------------------------------------------------------------------------
 
@@ -219,6 +228,12 @@ RETURN_NOTES = [
     "Evidence of completion is missing the signed acceptance report.",
     "The published data set does not cover the whole block.",
     "Completion cannot be confirmed until the audit is filed.",
+]
+REPLAN_NOTES = [
+    "The tender was re-run; the contractor starts later.",
+    "Field season lost to the weather.",
+    "Waiting for the other party's data.",
+    "Budget approved a quarter late.",
 ]
 VERIFY_NOTES = [
     "Verified against the acceptance report.",
@@ -682,6 +697,31 @@ class Generator:
 
     # --- milestones and their log ---------------------------------------------------------
 
+    @staticmethod
+    def planning_entry(
+        state: dict,
+        author: int,
+        when: datetime.datetime,
+        kind: str,
+        new_due: datetime.date | None = None,
+        old_due: datetime.date | None = None,
+        note: str = "",
+    ) -> dict:
+        """A planning entry of the log (planned, details edited, re-planned): the state stays."""
+        return {
+            "milestone_id": state["id"],
+            "author_id": author,
+            "created_at": when,
+            "kind": kind,
+            "old_status": state["status"],
+            "new_status": state["status"],
+            "old_percent": state["percent_complete"],
+            "percent": state["percent_complete"],
+            "old_due_date": old_due,
+            "new_due_date": new_due,
+            "note": note,
+        }
+
     def plan_steps(self, k: int, final: str) -> list[tuple[str, str, int]]:
         """(kind, new status, percent) for each of the k log entries, ending in `final`."""
         U, V, R = (
@@ -773,6 +813,7 @@ class Generator:
                 "responsible_party": party,
                 "lead_organisation_id": rng.choice(orgs) if rng.random() < 0.9 else None,
                 "due_date": due[i],
+                "baseline_due": due[i],
                 "status": Status.NOT_STARTED,
                 "percent_complete": 0,
                 "completed_on": None,
@@ -781,7 +822,9 @@ class Generator:
                 "version": 1,
                 "updated_at": created[i],
             }
-            history.append(history_row(state, created[i], rng.choice(creators), "+"))
+            creator = rng.choice(creators)
+            history.append(history_row(state, created[i], creator, "+", "Milestone planned"))
+            log.append(self.planning_entry(state, creator, created[i], PLANNED, due[i]))
             self.milestone_ids_by_provision[provision.pk].append(pk)
 
             # Play the plan forward: each entry of the log changes the state once, the history
@@ -790,6 +833,29 @@ class Generator:
             steps = self.plan_steps(k, finals[i] if k else Status.NOT_STARTED)
             earliest = created[i] + datetime.timedelta(hours=2)
             times = sorted(self.moment(earliest, self.now) for _ in steps)
+            # Some plans change before the work starts: details edited, the due date moved.
+            first_step = times[0] if times else self.now
+            after = created[i] + datetime.timedelta(minutes=30)
+            if rng.random() < EDITED_SHARE and state["lead_organisation_id"] is not None:
+                when = after = self.moment(after, first_step)
+                state.update(
+                    lead_organisation_id=rng.choice(orgs),
+                    version=state["version"] + 1,
+                    updated_at=when,
+                )
+                note = "Changed: lead organisation."
+                log.append(self.planning_entry(state, creator, when, EDITED, note=note))
+                history.append(history_row(state, when, creator, "~", note))
+            if rng.random() < REPLANNED_SHARE:
+                when = self.moment(after, first_step)
+                old_due = state["due_date"]
+                new_due = old_due + datetime.timedelta(days=rng.randint(14, 150))
+                note = rng.choice(REPLAN_NOTES)
+                state.update(due_date=new_due, version=state["version"] + 1, updated_at=when)
+                log.append(
+                    self.planning_entry(state, creator, when, REPLANNED, new_due, old_due, note)
+                )
+                history.append(history_row(state, when, creator, "~", note))
             for (kind, status, percent), when in zip(steps, times, strict=True):
                 if kind == ProgressUpdate.Kind.UPDATE:
                     author = rng.choice(delegates[party])

@@ -280,6 +280,8 @@ class SampleLoader:
     def milestone(self, provision: Provision, row: Row) -> None:
         key = row["key"]
         fields = {k: v for k, v in row.items() if k not in ("key", "log", "created_on")}
+        # Planned with its due date, which is also its baseline.
+        fields.setdefault("baseline_due", fields["due_date"])
         lead = fields.pop("lead_organisation", None)
         milestone = Milestone(
             provision=provision,
