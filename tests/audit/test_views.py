@@ -259,3 +259,19 @@ def test_query_count_does_not_grow_with_the_log(
 
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_change_made_by_import_appears(login, staff_admin, chair_us, agreement, db):
+    from tests.planning.test_import import M_2, P_03, token_of, upload, url, xlsx
+
+    client = login(staff_admin)
+    token = token_of(upload(client, xlsx([P_03], [M_2])))
+    assert client.post(url("import_confirm"), {"token": token}).status_code == 302
+
+    page = login(chair_us).get(f"/audit/?actor={staff_admin.pk}&q=plan.xlsx")
+
+    models = {entry.model for entry in page.context["page"]}
+    assert {"core.provision", "milestones.milestone"} <= models
+    milestone = next(e for e in page.context["page"] if e.model == "milestones.milestone")
+    assert milestone.reason == "Imported from plan.xlsx"
+    assert "Exchange the first datasets" in page.content.decode()
