@@ -448,7 +448,10 @@ def create_milestone(
     milestone._history_user = user
     milestone._history_date = at
     milestone.save()
-    ProgressUpdate.objects.create(
+    create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=milestone,
         author=user,
         created_at=at,
@@ -505,7 +508,10 @@ def edit_milestone(
         setattr(current, name, values[name])
     labels = [str(Milestone._meta.get_field(name).verbose_name) for name in changed]
     summary = _("Changed: %(fields)s.") % {"fields": ", ".join(labels)}
-    ProgressUpdate.objects.create(
+    create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -548,7 +554,10 @@ def replan_milestone(
     _raise(errors)
     old_due = current.due_date
     current.due_date = due_date
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -592,7 +601,10 @@ def cancel_milestone(
         raise ValidationError({"reason": reason_errors})
     old_status = current.status
     current.status = Status.CANCELLED
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
