@@ -236,3 +236,21 @@ def test_the_admin_shows_entries_and_changes_none(login, staff_admin, milestone_
     assert 'value="delete_selected"' not in listing.content.decode()
     assert (posted.status_code, deleted.status_code) == (403, 403)
     assert database_snapshot() == before
+
+
+def test_history_recorded_before_the_audit_log_is_backfilled_once(milestone_ua, member_ua):
+    update(milestone_ua, member_ua, 10)
+    update(milestone_ua, member_ua, 20)
+    expected = AuditEntry.objects.count()
+    # As on a database upgraded to the audit log: history without entries.
+    _tamper("DELETE FROM audit_auditentry", [])
+    ChainHead.objects.all().delete()
+
+    call_command("audit_backfill")
+
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert len(entries) == expected
+    assert [entry.at for entry in entries] == sorted(entry.at for entry in entries)
+    assert verify_chain().ok
+    with pytest.raises(CommandError, match="already has entries"):
+        call_command("audit_backfill")
