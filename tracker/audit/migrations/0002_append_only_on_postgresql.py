@@ -8,13 +8,14 @@ SQLite has no such guard: there the model and `verify_audit` are the protection.
 from django.db import migrations
 
 CREATE = """
-CREATE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION USING
         MESSAGE = 'audit entries are append-only: ' || TG_OP || ' refused on ' || TG_TABLE_NAME,
         ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;
 CREATE TRIGGER audit_entry_append_only
     BEFORE UPDATE OR DELETE ON audit_auditentry
     FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();
