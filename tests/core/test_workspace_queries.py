@@ -16,8 +16,8 @@ from tests.core.test_workspace import switcher
 
 # Page → the queries it runs: the session and the user, the agreements (one query for the
 # resolver and the header's switcher), the header's unread notifications, then the page's own.
-# The dashboard's re-plans, the report's baselines and re-planned section, and the milestone's
-# re-planning history add theirs (tracker/planning).
+# The dashboard's re-plans and the report's baselines and re-planned section add theirs
+# (tracker/planning); the milestone's re-planning history comes with its history's one query.
 PAGES = {
     "dashboard": 17,
     "provision_list": 7,
@@ -29,7 +29,7 @@ PAGES = {
     "check_create": 7,
     "dispute_create": 6,
     "provision_detail": 13,
-    "milestone_detail": 9,
+    "milestone_detail": 8,
     "check_detail": 13,
     "dispute_detail": 8,
 }

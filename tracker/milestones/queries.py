@@ -168,13 +168,77 @@ def _display(field, value, related: dict) -> object:
     return value
 
 
-def audit_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The newest `limit` history rows with what each changed, in a fixed number of queries."""
-    records = list(
-        milestone.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
+    """The rows of a provision page's milestone table, in due-date order."""
+    return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
+
+
+def activity_rows(
+    updates: QuerySet[ProgressUpdate], *, with_agreement: bool = False
+) -> QuerySet[ProgressUpdate]:
+    """What one line of the activity log shows, in one query plus one for the evidence;
+    `with_agreement` adds the agreement of each line, for the feed of every agreement."""
+    related = "milestone__provision__agreement" if with_agreement else "milestone__provision"
+    return updates.select_related(related, "author").prefetch_related(
+        Prefetch("evidence", Evidence.objects.select_related("withdrawn_by"))
     )
+
+
+@dataclass(frozen=True)
+class Replan:
+    """One move of a milestone's due date, read from its history."""
+
+    when: object
+    who: object
+    old: object
+    new: object
+    slip_days: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MilestoneHistory:
+    """What a milestone's page shows of its history: the newest entries with what each
+    changed, and every move of its due date."""
+
+    entries: list[HistoryEntry]
+    replans: list[Replan]
+
+
+def milestone_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> MilestoneHistory:
+    """The milestone's history rows, read once (one query, plus one per kind of object a
+    changed foreign key names): the newest `limit` as entries, and from all of them every
+    change of the due date, newest first, with who, when, old → new, the slip from the
+    baseline after it and the reason. From the history table, so a change made anywhere (the
+    planning pages, the import, the admin) is listed. Every row is read, since a move may lie
+    anywhere in it; a milestone's history grows with its own edits only."""
+    records = list(
+        milestone.history.annotate(
+            previous_due=Window(
+                Lag("due_date"), order_by=[F("history_date").asc(), F("history_id").asc()]
+            )
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    replans = [
+        Replan(
+            when=record.history_date,
+            who=record.history_user,
+            old=record.previous_due,
+            new=record.due_date,
+            slip_days=(record.due_date - record.baseline_due).days,
+            reason=record.history_change_reason or "",
+        )
+        for record in records
+        if record.previous_due is not None and record.previous_due != record.due_date
+    ]
+    return MilestoneHistory(entries=_history_entries(records[: limit + 1], limit), replans=replans)
+
+
+def _history_entries(records: list, limit: int) -> list[HistoryEntry]:
+    """The newest `limit` of `records` (newest first, one more to compare the last with) with
+    what each changed."""
     deltas = [
         newer.diff_against(older, excluded_fields=_HISTORY_HIDDEN_FIELDS)
         for newer, older in pairwise(records)
@@ -208,58 +272,3 @@ def audit_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> list[Hist
                 )
         entries.append(HistoryEntry(record=record, changes=changes))
     return entries
-
-
-def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
-    """The rows of a provision page's milestone table, in due-date order."""
-    return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
-
-
-def activity_rows(
-    updates: QuerySet[ProgressUpdate], *, with_agreement: bool = False
-) -> QuerySet[ProgressUpdate]:
-    """What one line of the activity log shows, in one query plus one for the evidence;
-    `with_agreement` adds the agreement of each line, for the feed of every agreement."""
-    related = "milestone__provision__agreement" if with_agreement else "milestone__provision"
-    return updates.select_related(related, "author").prefetch_related(
-        Prefetch("evidence", Evidence.objects.select_related("withdrawn_by"))
-    )
-
-
-@dataclass(frozen=True)
-class Replan:
-    """One move of a milestone's due date, read from its history."""
-
-    when: object
-    who: object
-    old: object
-    new: object
-    slip_days: int
-    reason: str
-
-
-def replanning_history(milestone: Milestone) -> list[Replan]:
-    """Every change of the due date, newest first: who, when, old → new, the slip from the
-    baseline after it, and the reason. From the history table, so a move made anywhere (the
-    planning pages, the import, the admin) is listed. One query."""
-    records = (
-        milestone.history.annotate(
-            previous_due=Window(
-                Lag("due_date"), order_by=[F("history_date").asc(), F("history_id").asc()]
-            )
-        )
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
-    return [
-        Replan(
-            when=record.history_date,
-            who=record.history_user,
-            old=record.previous_due,
-            new=record.due_date,
-            slip_days=(record.due_date - record.baseline_due).days,
-            reason=record.history_change_reason or "",
-        )
-        for record in records
-        if record.previous_due is not None and record.previous_due != record.due_date
-    ]

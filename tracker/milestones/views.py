@@ -48,9 +48,8 @@ from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm, Withd
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.milestones.queries import (
     activity_rows,
-    audit_history,
+    milestone_history,
     milestone_rows,
-    replanning_history,
     status_counts,
 )
 from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
@@ -111,6 +110,7 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
     may_update = can_update_milestone(user, milestone)
     may_verify = can_verify_milestone(user, milestone) and milestone.awaiting_verification
     initial = {"version": milestone.version}
+    history = milestone_history(milestone)
     context = {
         "milestone": milestone,
         # The newest entries; the whole log is on the activity page, filtered to this one.
@@ -118,8 +118,9 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
             Prefetch("evidence", Evidence.objects.select_related("uploaded_by", "withdrawn_by"))
         )[:LOG_LIMIT],
         "log_limit": LOG_LIMIT,
-        "history": audit_history(milestone),
-        "replans": replanning_history(milestone),
+        # The history and the re-planning history, from one read of the history table.
+        "history": history.entries,
+        "replans": history.replans,
         # Planning links (edit, re-plan, cancel) lead to the planning pages.
         "may_plan": can_plan_milestones(user, milestone.provision),
         "may_update": may_update,

@@ -40,7 +40,7 @@ from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
 from tracker.milestones import services as milestone_services
 from tracker.milestones.models import CLOSED_STATUSES, Milestone
-from tracker.milestones.queries import replanning_history, with_progress
+from tracker.milestones.queries import milestone_history, with_progress
 from tracker.planning import importing, reading, services, workbook
 from tracker.planning.filters import AgreementFilter, PlanMilestoneFilter, PlanProvisionFilter
 from tracker.planning.forms import (
@@ -476,7 +476,7 @@ def _move_page(request: HtmxHttpRequest, milestone: Milestone, move: str):
             "milestone": milestone if conflict is None else _fresh(milestone),
             "agreement": milestone.provision.agreement,
             "provision": milestone.provision,
-            "replans": replanning_history(milestone) if move == "replan" else [],
+            "replans": milestone_history(milestone).replans if move == "replan" else [],
             "conflict": conflict,
             "cancel_url": _milestone_detail_url(milestone),
         }
