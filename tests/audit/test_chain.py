@@ -254,3 +254,12 @@ def test_history_recorded_before_the_audit_log_is_backfilled_once(milestone_ua, 
     assert verify_chain().ok
     with pytest.raises(CommandError, match="already has entries"):
         call_command("audit_backfill")
+
+
+def test_binary_values_are_kept_by_their_digest():
+    import hashlib
+
+    from tracker.audit.chain import plain
+
+    assert plain(b"%PDF-1.4") == "sha256:" + hashlib.sha256(b"%PDF-1.4").hexdigest()
+    assert plain(memoryview(b"x")) == plain(b"x")
