@@ -11,12 +11,14 @@ permission predicate takes after the user. The matrix test and the CSRF test sha
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -30,6 +32,7 @@ from tracker.disputes.models import Dispute
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.notifications.models import Delivery, Kind, Notification, OutgoingEmail
+from tracker.reports.models import IssuedFile, IssuedReport
 
 OTHER_PARTY = {"US": "UA", "UA": "US"}
 #: Every actor's password, for the actions that ask for it (the own-account ones).
@@ -141,6 +144,8 @@ POST_ACTIONS = {
     "replan_milestone",
     "cancel_milestone",
     "import_plan",
+    "issue_report",
+    "verify_issued_file",
 }
 
 CELLS = [
@@ -169,6 +174,8 @@ class Prepared:
     for_actor: Callable[[User], None] | None = None
     #: Uploaded files by field name, as (file name, content).
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    #: Whether the allowed action records something (verifying a file only answers).
+    records: bool = True
 
     def prepare_actor(self, actor) -> None:
         """Gives the actor what the action needs; it may change the account's session hash
@@ -546,7 +553,43 @@ def prepare(action: str, owner: str | None) -> Prepared:
         )
     if action in PLANNING_ACTIONS:
         return _planning(world, action, owner)
+    if action in ISSUED_REPORT_ACTIONS:
+        return _issued_reports(world, action)
     raise ValueError(f"no scenario for {action}")
+
+
+ISSUED_REPORT_ACTIONS = {
+    "issue_report",
+    "download_issued_public",
+    "download_issued_restricted",
+    "verify_issued_file",
+}
+
+
+def _issued_reports(world: World, action: str) -> Prepared:
+    if action == "issue_report":
+        world.milestone("US")
+        data = {"edition": "restricted", "as_of": "2025-12-31", "language": "en"}
+        return Prepared("post", "reports:issue", (), data)
+    edition = "restricted" if action == "download_issued_restricted" else "public"
+    content = b"\xef\xbb\xbfCompliance report,Matrix agreement\r\n"
+    issued = IssuedReport.objects.create(
+        agreement=world.agreement,
+        number=1,
+        edition=edition,
+        as_of=datetime.date(2025, 12, 31),
+        language="en",
+        issued_by=world.user("US"),
+        issued_at=timezone.now(),
+    )
+    issued_file = IssuedFile(
+        report=issued, format="csv", size=len(content), sha256=hashlib.sha256(content).hexdigest()
+    )
+    issued_file.file.save("csv", ContentFile(content))
+    if action == "verify_issued_file":
+        files = {"file": ("copy.csv", content)}
+        return Prepared("post", "reports:verify", (), files=files, records=False)
+    return Prepared("get", "reports:issued_download", (issued.pk, "csv"), predicate_args=(issued,))
 
 
 PLANNING_ACTIONS = {
@@ -632,6 +675,7 @@ TRACKED_APPS = (
     "notifications",
     "audit",
     "planning",
+    "reports",
 )
 
 

@@ -74,7 +74,7 @@ def test_matrix(cell: Cell):
         assert 200 <= response.status_code < 400, (
             f"allowed, but answered {response.status_code}: {response.content[:600]!r}"
         )
-        if prepared.method == "post":
+        if prepared.method == "post" and prepared.records:
             assert after != before, "allowed and answered, but nothing was recorded"
     else:
         assert response.status_code in (403, 404), (

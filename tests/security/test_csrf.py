@@ -60,7 +60,8 @@ def test_post_without_token_is_refused_and_with_it_accepted(action, htmx):
     else:
         accepted = client.post(url, {**prepared.data, "csrfmiddlewaretoken": token})
     assert 200 <= accepted.status_code < 400, accepted.status_code
-    assert database_snapshot() != before
+    if prepared.records:
+        assert database_snapshot() != before
 
 
 def test_a_token_from_another_session_is_refused(db):

@@ -424,6 +424,39 @@ ACTIONS: tuple[Action, ...] = (
         (ANY,),
         _roles(Role.CO_CHAIR, Role.STAFF_ADMIN, to=(ANY,)),
     ),
+    # Issued reports (tracker/reports): frozen editions of the compliance report.
+    Action(
+        "issue_report",
+        "Issue a report (the edition and as-of date frozen as PDF, XLSX and CSV)",
+        "can_issue_report",
+        "—",
+        (ANY,),
+        _roles(Role.CO_CHAIR, to=(ANY,)),
+    ),
+    Action(
+        "download_issued_public",
+        "Download a file of an issued report, public edition",
+        "can_download_issued_report",
+        "—",
+        (ANY,),
+        _roles(*READERS, to=(ANY,)),
+    ),
+    Action(
+        "download_issued_restricted",
+        "Download a file of an issued report, restricted edition",
+        "can_download_issued_report",
+        "—",
+        (ANY,),
+        _roles(Role.CO_CHAIR, Role.MEMBER, Role.MONITOR, Role.STAFF_ADMIN, to=(ANY,)),
+    ),
+    Action(
+        "verify_issued_file",
+        "Verify a file against the issued reports (observers: the public editions)",
+        "can_read_issued_reports",
+        "—",
+        (ANY,),
+        _roles(*READERS, to=(ANY,)),
+    ),
 )
 
 ACTIONS_BY_KEY = {action.key: action for action in ACTIONS}

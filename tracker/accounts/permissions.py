@@ -42,6 +42,9 @@ withdraw an evidence file (with the reason)     ``can_withdraw_evidence(user, ev
 create and edit agreements and provisions       ``can_plan_agreements(user)``
 add, edit, re-plan and cancel milestones        ``can_plan_milestones(user, provision)``
 import provisions and milestones from a file    ``can_import_plan(user)``
+issue a report (frozen PDF, XLSX and CSV)       ``can_issue_report(user)``
+list issued reports; verify a file against them ``can_read_issued_reports(user)``
+download an issued report's file                ``can_download_issued_report(user, report)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -96,6 +99,11 @@ Decisions taken here:
   co-chair of the party whose delegate uploaded it (their own uploads included), or, for a
   file a monitor uploaded, by any monitor (monitors act as one body). The file stays
   downloadable, marked withdrawn; members ask their co-chair.
+- Issued reports: a co-chair of either party issues one (an issue speaks for the task
+  force, as the co-chairs do). Whoever may export the report lists the issued ones, downloads
+  their files and verifies a file against them; observers, who are outside the task force,
+  only the public editions: a restricted edition is hidden from them (404), and the verify
+  form compares their file with the public editions only.
 """
 
 from __future__ import annotations
@@ -111,6 +119,7 @@ if TYPE_CHECKING:
     from tracker.disputes.models import Dispute
     from tracker.milestones.models import Milestone
     from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+    from tracker.reports.models import IssuedReport
 
 DELEGATE_ROLES = (Role.CO_CHAIR, Role.MEMBER)
 READER_ROLES = tuple(Role.values)
@@ -300,3 +309,22 @@ def can_plan_milestones(user: User, provision: Provision) -> bool:
 
 def can_import_plan(user: User) -> bool:
     return _active(user) and user.role in (Role.CO_CHAIR, Role.STAFF_ADMIN)
+
+
+def can_issue_report(user: User) -> bool:
+    return _active(user) and user.role == Role.CO_CHAIR
+
+
+def can_read_issued_reports(user: User) -> bool:
+    return can_export_report(user)
+
+
+def can_read_restricted_editions(user: User) -> bool:
+    """The restricted edition of the report is for the task force: everyone but observers."""
+    return can_read_issued_reports(user) and user.role != Role.OBSERVER
+
+
+def can_download_issued_report(user: User, report: IssuedReport) -> bool:
+    if report.edition == "public":
+        return can_read_issued_reports(user)
+    return can_read_restricted_editions(user)

@@ -207,7 +207,22 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict:
     raise ValueError(f"The PDF of the report fetches nothing: {url}")
 
 
-def pdf_bytes(report: ComplianceReport, request: HttpRequest, context: dict[str, Any]) -> bytes:
+def csv_bytes(report: ComplianceReport) -> bytes:
+    """The whole CSV at once, as an issued report stores it."""
+    return "".join(csv_lines(report)).encode("utf-8")
+
+
+def xlsx_bytes(report: ComplianceReport) -> bytes:
+    """The whole workbook at once, as an issued report stores it."""
+    with tempfile.TemporaryFile() as output:
+        write_xlsx(report, output)
+        output.seek(0)
+        return output.read()
+
+
+def pdf_bytes(
+    report: ComplianceReport, request: HttpRequest | None, context: dict[str, Any]
+) -> bytes:
     from weasyprint import CSS, HTML
 
     html = render_to_string("reports/compliance.html#pdf", context, request=request)

@@ -1,18 +1,22 @@
-"""The report's filters: a plain GET form, so a report's URL can be shared and reloaded."""
+"""The report's filters (a plain GET form, so a report's URL can be shared and reloaded), and
+the forms of the issued reports: issuing one, verifying a file."""
 
 from __future__ import annotations
 
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import DateInput, FilterForm
 from tracker.core.models import Agreement, Category, ResponsibleParty
 from tracker.core.workspace import Workspace, directory
 from tracker.reports.builder import ReportScope
+from tracker.reports.issuing import validate_issue
+from tracker.reports.models import Edition
 
 FORMATS = ("html", "csv", "xlsx", "pdf")
 
@@ -108,3 +112,70 @@ class ReportFilterForm(FilterForm):
             query["as_of"] = data["as_of"].isoformat()
         query.update(extra)
         return query.urlencode()
+
+
+class IssueForm(forms.Form):
+    """What a co-chair chooses when issuing a report: the edition, the as-of day and the
+    language; the agreement is the page's workspace."""
+
+    edition = forms.ChoiceField(
+        label=_("Edition"),
+        choices=Edition.choices,
+        initial=Edition.RESTRICTED,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The restricted edition holds every record, for the task force; the public "
+            "edition holds the public records and the aggregate figures."
+        ),
+    )
+    as_of = forms.DateField(
+        label=_("As of"),
+        input_formats=["%Y-%m-%d"],
+        help_text=_("The state at the end of that day: not before the agreement was signed."),
+        error_messages={
+            "invalid": _("Enter the date as YYYY-MM-DD, for example 2025-04-30."),
+            "required": _("Enter the date the report is as of."),
+        },
+        widget=DateInput,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, agreement: Agreement | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        today = timezone.localdate()
+        self.fields["as_of"].initial = today
+        self.fields["as_of"].widget.attrs["max"] = today.isoformat()
+        if agreement is not None:
+            self.fields["as_of"].widget.attrs["min"] = agreement.signed_on.isoformat()
+        self.fields["language"].initial = translation.get_language()
+
+    def scope(self) -> ReportScope:
+        return ReportScope(
+            agreement=self.agreement,
+            as_of=self.cleaned_data["as_of"],
+            edition=self.cleaned_data["edition"],
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors:
+            try:
+                validate_issue(self.scope(), today=timezone.localdate())
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
+class VerifyForm(forms.Form):
+    """A file to compare with the issued ones. Its bytes never reach the form: the upload
+    handler of the view keeps only their SHA-256 (tracker.reports.issuing)."""
+
+    file = forms.FileField(
+        label=_("File to verify"),
+        help_text=_("A PDF, XLSX or CSV file said to be an issued report."),
+        error_messages={
+            "required": _("Choose the file to verify."),
+            "empty": _("The file is empty, so it is not an issued report."),
+        },
+    )
