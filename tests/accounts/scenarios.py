@@ -365,7 +365,10 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return Prepared("post", "monitoring:create", (), data, "", ())
     if action == "update_check":
         check = world.check(owner)
-        data = _check_fields(world, owner, "Published on the portal and in the gazette.")
+        data = {
+            **_check_fields(world, owner, "Published on the portal and in the gazette."),
+            "version": check.version,
+        }
         return Prepared("post", "monitoring:update", (check.pk,), data, "", (check,))
     if action == "add_corrective_action":
         check = world.check(owner, finding=True)
@@ -383,7 +386,7 @@ def prepare(action: str, owner: str | None) -> Prepared:
             owner_party=owner,
             due_date=datetime.date(2027, 3, 31),
         )
-        data = {"closing_note": "Published in both languages on 2 Feb."}
+        data = {"closing_note": "Published in both languages on 2 Feb.", "version": 1}
         return Prepared(
             "post", "monitoring:action_close", (corrective.pk,), data, "", (corrective,)
         )

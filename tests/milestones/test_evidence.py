@@ -219,3 +219,56 @@ def test_htmx_download_request_still_gets_the_file(login, observer, evidence):
 
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+# --- the whole text file is checked, in chunks -------------------------------------------------
+
+
+def text_file(content: bytes, name: str = "notes.txt") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/plain")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b"<script>alert(1)</script>",
+        b"<SCRIPT src=//x></SCRIPT>",
+        b"<p>para</p>",
+        b'<a href="javascript:alert(1)">x</a>',
+        b"<img src=x onerror=alert(1)>",
+        b"<!-- comment -->",
+        b"<svg/onload=alert(1)>",
+        b"<div\nclass=x>",
+    ],
+)
+def test_markup_anywhere_in_a_text_file_is_refused(markup):
+    late = b"Minutes of the meeting.\n" * 1000 + markup  # far beyond the first 4 KB
+    with pytest.raises(ValidationError):
+        validate_upload(text_file(late))
+
+
+def test_markup_cut_by_a_chunk_boundary_is_found():
+    from tracker.core.evidence import TEXT_CHUNK
+
+    content = b"x" * (TEXT_CHUNK - 3) + b"<script>alert(1)</script>"
+    assert content[TEXT_CHUNK - 3 : TEXT_CHUNK] == b"<sc"
+    with pytest.raises(ValidationError):
+        validate_upload(text_file(content))
+
+
+def test_a_character_cut_by_a_chunk_boundary_is_still_text():
+    from tracker.core.evidence import TEXT_CHUNK
+
+    content = b"x" * (TEXT_CHUNK - 1) + "ї".encode()  # two bytes, one either side
+    assert validate_upload(text_file(content)) == "text/plain"
+
+
+@pytest.mark.parametrize("late", [b"\x00", b"\xff\xfe binary"])
+def test_binary_bytes_late_in_a_text_file_are_refused(late):
+    with pytest.raises(ValidationError):
+        validate_upload(text_file(b"plain words\n" * 2000 + late))
+
+
+def test_text_with_angle_brackets_that_are_no_markup_is_accepted():
+    content = b"If x < 5 and y > 3, write to <secretariat@example.org>; a<b, <3.\n" * 500
+    assert validate_upload(text_file(content, "figures.csv")) == "text/csv"

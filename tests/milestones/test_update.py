@@ -363,3 +363,22 @@ def test_inline_update_query_count_is_fixed(
         )
 
     assert response.status_code == 200
+
+
+def test_files_over_the_total_of_one_request_are_refused_beside_the_field(
+    login, member_ua, milestone_ua, settings
+):
+    before = snapshot(milestone_ua)
+    settings.EVIDENCE_MAX_REQUEST_BYTES = 20
+
+    response = login(member_ua).post(
+        url(milestone_ua),
+        {**form(milestone_ua, note="Minutes"), "evidence": [pdf("a.pdf"), pdf("b.pdf")]},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "one upload may hold at most 20\xa0bytes" in body
+    assert "Minutes</textarea>" in body
+    assert snapshot(milestone_ua) == before
+    assert Evidence.objects.count() == 0

@@ -228,3 +228,75 @@ def test_htmx_invalid_post_returns_the_form_fragment(login, monitor, provision):
     assert "<html" not in body
     assert body.lstrip().startswith('<div id="check-form"')
     assert not MonitoringCheck.objects.exists()
+
+
+def _pdfs(count: int) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(f"{n}.pdf", PDF, "application/pdf") for n in range(count)]
+
+
+def test_more_than_ten_files_in_one_check_are_refused_beside_the_field(login, monitor, provision):
+    response = login(monitor).post("/checks/new/", _data(provision, evidence=_pdfs(11)))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["evidence"] == ["Attach at most 10 files at once."]
+    assert "Community consultation held" in response.content.decode()  # what was typed stays
+    assert not MonitoringCheck.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_ten_files_in_one_check_are_accepted(login, monitor, provision):
+    response = login(monitor).post("/checks/new/", _data(provision, evidence=_pdfs(10)))
+
+    assert response.status_code == 302
+    assert MonitoringCheck.objects.get().evidence.count() == 10
+
+
+def test_files_over_the_total_of_one_request_are_refused(login, monitor, provision, settings):
+    settings.EVIDENCE_MAX_REQUEST_BYTES = 2 * len(PDF)
+
+    response = login(monitor).post("/checks/new/", _data(provision, evidence=_pdfs(3)))
+
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["evidence"]
+    assert "come to" in message and "one upload may hold at most" in message
+    assert not Evidence.objects.exists()
+
+
+def test_correcting_a_check_caps_its_new_files_too(login, monitor, provision):
+    check = make_check(provision, monitor)
+    response = login(monitor).post(
+        f"/checks/{check.pk}/edit/",
+        {**_data(provision, criterion=check.criterion), "evidence": _pdfs(11)},
+    )
+
+    assert response.status_code == 400
+    assert not Evidence.objects.exists()
+
+
+def test_the_service_refuses_too_many_files_whatever_the_form(monitor, provision):
+    from django.core.exceptions import ValidationError
+
+    from tracker.monitoring import services
+
+    fields = {
+        "provision": provision,
+        "criterion": "Consultation",
+        "checked_on": timezone.localdate(),
+        "result": "compliant",
+    }
+    try:
+        services.record_check(monitor, fields, _pdfs(11))
+    except ValidationError as error:
+        assert error.message_dict == {"evidence": ["Attach at most 10 files at once."]}
+    else:
+        raise AssertionError("eleven files were accepted")
+    assert not MonitoringCheck.objects.exists()
+    assert not Evidence.objects.exists()
+
+
+def test_django_refuses_a_request_with_far_too_many_files(login, monitor, provision):
+    response = login(monitor).post("/checks/new/", _data(provision, evidence=_pdfs(30)))
+
+    assert response.status_code == 400
+    assert not MonitoringCheck.objects.exists()
+    assert not Evidence.objects.exists()

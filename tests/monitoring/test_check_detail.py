@@ -20,6 +20,7 @@ def _data(check: MonitoringCheck, **overrides) -> dict:
         "severity": check.severity,
         "finding": check.finding,
         "follows_up": check.follows_up_id or "",
+        "version": check.version,
     }
     return {**data, **overrides}
 
@@ -38,7 +39,7 @@ def test_detail_shows_the_check_its_actions_and_history(login, observer, check, 
     make_action(check, due_date=datetime.date(2026, 2, 1))
     upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     unchanged = {name: getattr(check, name) for name in services.CHECK_FIELDS}
-    services.update_check(monitor, check, unchanged, [upload])
+    services.update_check(monitor, check, unchanged, [upload], version=check.version)
 
     response = login(observer).get(f"/checks/{check.pk}/")
 
@@ -185,3 +186,105 @@ def test_member_cannot_correct_a_check(login, member_ua, check):
 
 def test_update_answers_get_with_405(login, monitor, check):
     assert login(monitor).get(f"/checks/{check.pk}/edit/").status_code == 405
+
+
+# --- two monitors correcting the same check ---------------------------------------------------
+
+
+def test_a_stale_correction_is_refused_with_the_current_values_and_the_input_kept(
+    login, monitor, check
+):
+    from tests.conftest import make_user
+
+    stale = _data(check, finding="My reading of the site visit.")
+    other = make_user("monitor-2", "monitor", "IND", first_name="Second")
+    services.update_check(
+        other,
+        check,
+        {
+            **{name: getattr(check, name) for name in services.CHECK_FIELDS},
+            "finding": "Their reading.",
+        },
+        version=check.version,
+    )
+
+    response = login(monitor).post(f"/checks/{check.pk}/edit/", stale)
+
+    page = response.content.decode()
+    check.refresh_from_db()
+    assert response.status_code == 409
+    assert check.finding == "Their reading."  # nothing overwritten
+    assert check.version == 2
+    assert "Not saved: someone else changed this check in the meantime" in page
+    assert "Last saved by Second" in page
+    assert '<dd class="prose">Their reading.</dd>' in page  # the current values
+    assert "My reading of the site visit.</textarea>" in page  # the input kept
+    assert 'name="version" value="2"' in page  # saving again is a deliberate choice
+
+
+def test_saving_again_after_a_conflict_goes_through(login, monitor, check):
+    from tests.conftest import make_user
+
+    other = make_user("monitor-2", "monitor", "IND")
+    services.update_check(
+        other,
+        check,
+        {
+            **{name: getattr(check, name) for name in services.CHECK_FIELDS},
+            "finding": "Their reading.",
+        },
+        version=check.version,
+    )
+    client = login(monitor)
+    client.post(f"/checks/{check.pk}/edit/", _data(check, version=1, finding="Mine."))
+
+    response = client.post(f"/checks/{check.pk}/edit/", _data(check, version=2, finding="Mine."))
+
+    check.refresh_from_db()
+    assert response.status_code == 302
+    assert (check.finding, check.version) == ("Mine.", 3)
+
+
+def test_a_stale_htmx_correction_answers_the_check_fragment_with_409(login, monitor, check):
+    MonitoringCheck.objects.filter(pk=check.pk).update(version=5)
+
+    response = login(monitor).post(
+        f"/checks/{check.pk}/edit/", _data(check, version=4, finding="Mine."), **HTMX
+    )
+
+    assert response.status_code == 409
+    assert "<html" not in response.content.decode()
+    assert "someone else changed this check" in response.content.decode()
+
+
+def test_a_correction_without_a_version_is_refused(login, monitor, check):
+    data = _data(check, finding="Mine.")
+    del data["version"]
+
+    response = login(monitor).post(f"/checks/{check.pk}/edit/", data)
+
+    check.refresh_from_db()
+    assert response.status_code == 400
+    assert "reload the page" in response.content.decode()
+    assert check.finding != "Mine."
+
+
+def test_each_correction_raises_the_version(login, monitor, check):
+    client = login(monitor)
+    client.post(f"/checks/{check.pk}/edit/", _data(check, finding="One."))
+    check.refresh_from_db()
+    assert check.version == 2
+    assert 'name="version" value="2"' in client.get(f"/checks/{check.pk}/").content.decode()
+
+
+def test_new_evidence_alone_raises_the_version_without_an_empty_history_entry(monitor, check):
+    unchanged = {name: getattr(check, name) for name in services.CHECK_FIELDS}
+    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    records = check.history.count()
+
+    services.update_check(monitor, check, unchanged, [upload], version=check.version)
+
+    check.refresh_from_db()
+    assert check.version == 2
+    assert check.evidence.count() == 1
+    assert check.history.count() == records

@@ -69,7 +69,8 @@ def test_add_action_answers_get_with_405(login, monitor, check):
 
 def test_monitor_closes_an_action_with_a_note(login, monitor, action):
     response = login(monitor).post(
-        f"/checks/actions/{action.pk}/close/", {"closing_note": "Minutes published on 3 March."}
+        f"/checks/actions/{action.pk}/close/",
+        {"closing_note": "Minutes published on 3 March.", "version": 1},
     )
 
     assert response.status_code == 302
@@ -82,7 +83,7 @@ def test_monitor_closes_an_action_with_a_note(login, monitor, action):
 
 def test_htmx_close_returns_the_actions_fragment(login, monitor, action):
     response = login(monitor).post(
-        f"/checks/actions/{action.pk}/close/", {"closing_note": "Done."}, **HTMX
+        f"/checks/actions/{action.pk}/close/", {"closing_note": "Done.", "version": 1}, **HTMX
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -94,7 +95,9 @@ def test_htmx_close_returns_the_actions_fragment(login, monitor, action):
 def test_closing_without_a_note_is_refused_and_changes_nothing(login, monitor, action):
     before = _state(action)
 
-    response = login(monitor).post(f"/checks/actions/{action.pk}/close/", {"closing_note": "  "})
+    response = login(monitor).post(
+        f"/checks/actions/{action.pk}/close/", {"closing_note": "  ", "version": 1}
+    )
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -105,10 +108,12 @@ def test_closing_without_a_note_is_refused_and_changes_nothing(login, monitor, a
 
 def test_closing_a_closed_action_is_a_conflict(login, monitor, action):
     client = login(monitor)
-    client.post(f"/checks/actions/{action.pk}/close/", {"closing_note": "First."})
+    client.post(f"/checks/actions/{action.pk}/close/", {"closing_note": "First.", "version": 1})
     before = _state(action)
 
-    response = client.post(f"/checks/actions/{action.pk}/close/", {"closing_note": "Second."})
+    response = client.post(
+        f"/checks/actions/{action.pk}/close/", {"closing_note": "Second.", "version": 1}
+    )
 
     assert response.status_code == 409
     assert "already closed" in response.content.decode()
@@ -118,7 +123,7 @@ def test_closing_a_closed_action_is_a_conflict(login, monitor, action):
 def test_party_member_cannot_close_their_own_action(login, member_ua, action):
     before = _state(action)
     response = login(member_ua).post(
-        f"/checks/actions/{action.pk}/close/", {"closing_note": "We did it."}
+        f"/checks/actions/{action.pk}/close/", {"closing_note": "We did it.", "version": 1}
     )
     assert response.status_code == 403
     assert _state(action) == before
@@ -140,3 +145,36 @@ def test_overdue_flag_only_for_open_actions_past_due(check, monitor):
         closing_note="Done",
     )
     assert (past.is_overdue, future.is_overdue, closed.is_overdue) == (True, False, False)
+
+
+def test_closing_from_a_stale_form_is_refused_with_the_note_kept(login, monitor, action):
+    # Changed since the page was rendered (as a correction in the admin would).
+    CorrectiveAction.objects.filter(pk=action.pk).update(version=2)
+    before = _state(action)
+
+    response = login(monitor).post(
+        f"/checks/actions/{action.pk}/close/",
+        {"closing_note": "Minutes published on 3 March.", "version": 1},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "someone changed this corrective action in the meantime" in page
+    assert "Minutes published on 3 March.</textarea>" in page
+    assert 'name="version" value="2"' in page
+    assert _state(action) == before
+
+
+def test_closing_raises_the_version(login, monitor, action):
+    login(monitor).post(
+        f"/checks/actions/{action.pk}/close/", {"closing_note": "Done.", "version": 1}
+    )
+    action.refresh_from_db()
+    assert (action.state, action.version) == ("done", 2)
+
+
+def test_closing_without_a_version_is_refused(login, monitor, action):
+    before = _state(action)
+    response = login(monitor).post(f"/checks/actions/{action.pk}/close/", {"closing_note": "Done."})
+    assert response.status_code == 400
+    assert _state(action) == before

@@ -64,7 +64,9 @@ def test_a_correction_and_a_new_action_at_a_past_moment_are_dated_then(monitor, 
     check = services.record_check(monitor, check_fields(provision), at=PAST)
     later = PAST + datetime.timedelta(days=2)
 
-    services.update_check(monitor, check, check_fields(provision, finding="Two."), at=later)
+    services.update_check(
+        monitor, check, check_fields(provision, finding="Two."), version=check.version, at=later
+    )
     action = services.add_corrective_action(monitor, check, ACTION, at=later)
 
     assert check.history.latest().history_date == later
@@ -76,8 +78,9 @@ def test_an_action_closed_at_a_past_moment_is_dated_then(monitor, provision):
     check = services.record_check(monitor, check_fields(provision), first_action=ACTION, at=PAST)
     closed = datetime.datetime(2026, 5, 20, 12, 0, tzinfo=datetime.UTC)
 
+    action = check.corrective_actions.get()
     action = services.close_corrective_action(
-        monitor, check.corrective_actions.get(), "Consultations repeated.", at=closed
+        monitor, action, "Consultations repeated.", version=action.version, at=closed
     )
 
     action.refresh_from_db()

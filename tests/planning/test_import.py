@@ -691,3 +691,21 @@ def test_an_upload_the_data_no_longer_allows_is_dropped_at_confirmation(
     assert 'name="token"' not in body(response)
     assert not PendingImport.objects.exists()
     assert Milestone.objects.count() == 2
+
+
+def test_a_cell_longer_than_its_column_is_the_rows_error(login, staff_admin, agreement, lithium):
+    from tracker.core.limits import LEGAL_TEXT
+
+    long_text = ["P-02", "Investment incentives", "", "t" * (LEGAL_TEXT + 1), "", *P_02[5:]]
+    long_title = ["P-02", "m" * 301, "", "US", "", "2026-09-30", "", ""]
+    before = counts()
+
+    response = upload(login(staff_admin), xlsx([long_text], [long_title]))
+
+    page = body(response)
+    assert response.status_code == 400
+    assert (
+        "Provisions, row 2, column text: Keep it to 20000 characters; this cell has 20001." in page
+    )
+    assert "Milestones, row 2, column title: Keep it to 300 characters; this cell has 301." in page
+    assert counts() == before

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import REASON_MAX_CHARS, email_in_use, role_party_error
+from tracker.core.ids import parse_id
 from tracker.core.models import Affiliation, Organisation
 
 LANGUAGE_CHOICES = User._meta.get_field("language").choices
@@ -104,7 +105,7 @@ class ExpectedValuesForm(forms.Form):
         return {
             "role": data.get("seen_role") or "",
             "party": data.get("seen_party") or "",
-            "organisation_id": int(organisation) if organisation.isdigit() else None,
+            "organisation_id": parse_id(organisation),
             "is_active": data.get("seen_active") == "1",
         }
 

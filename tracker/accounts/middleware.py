@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 from tracker.accounts.two_factor import is_required
@@ -166,3 +167,24 @@ class TwoFactorMiddleware:
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return HttpResponseRedirect(url)
+
+
+class PrivateCacheMiddleware:
+    """Every answer to a logged-in person is ``Cache-Control: private, no-store``.
+
+    Pages, htmx fragments, report downloads and evidence all hold the agreement's records as
+    one person may see them: no shared cache may keep them, and neither may the browser's
+    disk cache (a shared computer, "Back" after logging out). Placed after authentication, it
+    covers everything answered inside it: views, refusals, errors and redirects. Answers to
+    visitors who are not logged in (the log-in page, static files) keep their own headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

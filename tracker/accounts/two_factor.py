@@ -139,7 +139,7 @@ def normalise_code(code: str) -> str:
 
 
 def is_app_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit()
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def verify_code(user, code: str) -> Device | None:

@@ -7,7 +7,10 @@ renamed executable or HTML page is refused.
 
 from __future__ import annotations
 
+import codecs
+import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import PurePath
 
 from django.conf import settings
@@ -19,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from tracker.core.limits import NOTE
 from tracker.core.models import Evidence
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
@@ -49,9 +53,25 @@ _TYPE_NAMES = {
     TXT: "text",
 }
 
+# One request carries at most this many files, and at most EVIDENCE_MAX_REQUEST_BYTES in all
+# (the setting; nginx's client_max_body_size sits a little above it).
+MAX_FILES_PER_REQUEST = 10
+
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
-# Text that a browser could take for markup or script is refused even in a .txt or .csv.
-_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+# Text that a browser could take for markup or script is refused even in a .txt or .csv,
+# wherever it stands in the file: the tags the WHATWG MIME Sniffing standard looks for to
+# recognise HTML (each followed by a space or ">"), comments, XML and SVG, and the elements
+# that load or run something. Downloads are text/plain attachments with nosniff anyway
+# (SECURITY.md); this keeps such files out of the record altogether.
+_MARKUP = re.compile(
+    rb"<(?:!doctype|!--|\?xml|"
+    rb"(?:html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg|math|"
+    rb"object|embed|img|meta|link|base|form|frame|frameset|template)[\s/>])",
+    re.IGNORECASE,
+)
+# A tag cut by a chunk boundary is found in the overlap kept from the chunk before.
+_MARKUP_OVERLAP = 16
+TEXT_CHUNK = 64 * 1024
 
 
 def _office_type(upload: UploadedFile) -> str | None:
@@ -72,18 +92,29 @@ def _office_type(upload: UploadedFile) -> str | None:
     return None
 
 
-def _text_type(head: bytes, name: str) -> str | None:
-    if b"\x00" in head:
-        return None
+def _text_type(upload: UploadedFile, name: str) -> str | None:
+    """CSV or plain text when the whole file is UTF-8 without NUL bytes or markup.
+
+    Read in chunks, never whole: a multi-byte character cut by a chunk boundary is joined by
+    the incremental decoder, and a tag cut by one is found in the overlap carried over.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    tail = b""
+    upload.seek(0)
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # The sample may end inside a multi-byte character; only an early error is binary.
-        if error.start < len(head) - 4:
-            return None
-    lowered = head.lstrip().lower()
-    if any(marker in lowered for marker in _MARKUP):
+        for chunk in upload.chunks(TEXT_CHUNK):
+            if b"\x00" in chunk:
+                return None
+            decoder.decode(chunk)
+            window = tail + chunk
+            if _MARKUP.search(window):
+                return None
+            tail = window[-_MARKUP_OVERLAP:]
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
         return None
+    finally:
+        upload.seek(0)
     return CSV if name.lower().endswith(".csv") else TXT
 
 
@@ -97,7 +128,7 @@ def detect_type(upload: UploadedFile) -> str | None:
             return content_type
     if head.startswith(b"PK\x03\x04"):
         return _office_type(upload)
-    return _text_type(head, upload.name or "")
+    return _text_type(upload, upload.name or "")
 
 
 def validate_upload(upload: UploadedFile) -> str:
@@ -135,6 +166,37 @@ def validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+def upload_errors(uploads: Sequence[UploadedFile]) -> list[str]:
+    """What is wrong with the files of one request: their number, their total size, and each
+    file alone. Every form and service that takes evidence checks its files here, before
+    anything is stored."""
+    messages = []
+    if len(uploads) > MAX_FILES_PER_REQUEST:
+        messages.append(
+            _("Attach at most %(limit)d files at once.") % {"limit": MAX_FILES_PER_REQUEST}
+        )
+    total, limit = sum(upload.size or 0 for upload in uploads), settings.EVIDENCE_MAX_REQUEST_BYTES
+    if total > limit:
+        messages.append(
+            _("These files come to %(total)s together; one upload may hold at most %(limit)s.")
+            % {"total": filesizeformat(total), "limit": filesizeformat(limit)}
+        )
+    for upload in uploads:
+        try:
+            validate_upload(upload)
+        except ValidationError as error:
+            messages.extend(error.messages)
+    return messages
+
+
+def upload_help_text() -> str:
+    """The help text of an evidence field, in the request's language, with the limits."""
+    return _(
+        "Up to %(count)d files: PDF, PNG, JPEG, DOCX, XLSX, CSV or plain text, each at most "
+        "%(limit)s."
+    ) % {"count": MAX_FILES_PER_REQUEST, "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+
+
 def download_name(evidence: Evidence) -> str:
     """The name a download is saved under: the given name, without folders or control
     characters, ending in an extension that matches the checked content type."""
@@ -167,7 +229,8 @@ def store_evidence(upload: UploadedFile, user) -> Evidence:
 
 #: simple-history keeps 100 characters of a reason; the whole reason is on the row.
 HISTORY_REASON_CHARS = 100
-WITHDRAWAL_REASON_CHARS = 2000
+# A withdrawal's reason is a note (tracker.core.limits).
+WITHDRAWAL_REASON_CHARS = NOTE
 
 
 @transaction.atomic

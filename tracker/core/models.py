@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.core.limits import COMMENT, LEGAL_TEXT, NOTE, max_length_constraints
+
 
 class Party(models.TextChoices):
     """The two signatories."""
@@ -198,8 +200,8 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("signed on"))
     place = models.CharField(_("place"), max_length=200)
     place_uk = models.CharField(_("place (Ukrainian)"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    summary_uk = models.TextField(_("summary (Ukrainian)"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LEGAL_TEXT)
+    summary_uk = models.TextField(_("summary (Ukrainian)"), blank=True, max_length=LEGAL_TEXT)
     source = models.CharField(_("source"), max_length=300, blank=True)
     # Raised by one on every save through tracker/core/services.py, so an edit based on a
     # stale form is refused instead of overwriting someone else's.
@@ -210,6 +212,7 @@ class Agreement(models.Model):
         ordering = ["-signed_on"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        constraints = max_length_constraints("agreement", summary=LEGAL_TEXT, summary_uk=LEGAL_TEXT)
 
     def __str__(self) -> str:
         return localized(self, "title")
@@ -226,8 +229,8 @@ class Provision(models.Model):
     reference = models.CharField(_("reference"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
     title_uk = models.CharField(_("title (Ukrainian)"), max_length=300, blank=True)
-    text = models.TextField(_("text"), blank=True)
-    text_uk = models.TextField(_("text (Ukrainian)"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=LEGAL_TEXT)
+    text_uk = models.TextField(_("text (Ukrainian)"), blank=True, max_length=LEGAL_TEXT)
     category = models.CharField(_("category"), max_length=40, choices=Category.choices)
     responsible_party = models.CharField(
         _("responsible party"), max_length=5, choices=ResponsibleParty.choices
@@ -259,6 +262,7 @@ class Provision(models.Model):
                 condition=models.Q(responsible_party__in=ResponsibleParty.values),
                 name="provision_party_valid",
             ),
+            *max_length_constraints("provision", text=LEGAL_TEXT, text_uk=LEGAL_TEXT),
         ]
         indexes = [
             models.Index(fields=["category"]),
@@ -299,7 +303,7 @@ class ProvisionAssessment(models.Model):
     party = models.CharField(_("party"), max_length=3, choices=Party.choices)
     assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=ImplementationLevel.choices)
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), max_length=COMMENT)
     history = HistoricalRecords()
 
     class Meta:
@@ -310,6 +314,7 @@ class ProvisionAssessment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(level__gte=0, level__lte=3), name="assessment_level_range"
             ),
+            *max_length_constraints("assessment", note=COMMENT),
         ]
 
     def __str__(self) -> str:
@@ -347,7 +352,7 @@ class Evidence(models.Model):
         related_name="+",
         verbose_name=_("withdrawn by"),
     )
-    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=NOTE)
     history = HistoricalRecords()
 
     class Meta:
@@ -370,6 +375,7 @@ class Evidence(models.Model):
                 ),
                 name="evidence_withdrawal_complete",
             ),
+            *max_length_constraints("evidence", withdrawal_reason=NOTE),
         ]
 
     def __str__(self) -> str:

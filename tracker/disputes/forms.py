@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.ids import IdMultipleChoiceField
+from tracker.core.limits import COMMENT, LONG_TEXT, NOTE
 from tracker.core.models import Agreement, Party, Provision
 from tracker.core.workspace import within
 from tracker.disputes.models import DisputeStatus
 
 
-class ProvisionsField(forms.ModelMultipleChoiceField):
+class ProvisionsField(IdMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Provision) -> str:
@@ -33,11 +35,14 @@ class RaiseDisputeForm(forms.Form):
     raised_by_party = forms.ChoiceField(label=_("Raised by"), choices=Party.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
-        label=_("What the dispute is about"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What the dispute is about"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
     )
     raising_position = forms.CharField(
         label=_("Your party's position"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         help_text=_("What your party holds and what it asks of the other party."),
     )
 
@@ -64,10 +69,13 @@ class RaiseDisputeForm(forms.Form):
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=DisputeStatus.choices, widget=forms.HiddenInput)
     text = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE
     )
     resolution = forms.CharField(
-        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Resolution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,6 +90,7 @@ class PositionForm(forms.Form):
     responding_position = forms.CharField(
         label=_("Position of the responding party"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=LONG_TEXT,
         error_messages={"required": _("Write the position.")},
     )
 
@@ -91,7 +100,7 @@ class CommentForm(forms.Form):
         label=_("Add a comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a comment.")},
-        max_length=5000,
+        max_length=COMMENT,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -10,9 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.core.limits import LONG_TEXT, max_length_constraints
 from tracker.core.models import Agreement, Evidence, Party, Provision
 
 RESPONSE_DAYS = 30
+
+
+# A dispute event's text: at most a description or position with a move's note beside it.
+EVENT_TEXT = 2 * LONG_TEXT
 
 
 class DisputeStatus(models.TextChoices):
@@ -49,13 +54,15 @@ class Dispute(models.Model):
     raised_on = models.DateField(_("raised on"), default=timezone.localdate)
     response_due = models.DateField(_("response due"), default=default_response_due)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"))
-    raising_position = models.TextField(_("position of the raising party"))
-    responding_position = models.TextField(_("position of the responding party"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT)
+    raising_position = models.TextField(_("position of the raising party"), max_length=LONG_TEXT)
+    responding_position = models.TextField(
+        _("position of the responding party"), blank=True, max_length=LONG_TEXT
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.RAISED
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=LONG_TEXT)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     history = HistoricalRecords(m2m_fields=[provisions])
@@ -71,6 +78,13 @@ class Dispute(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(raised_by_party=models.F("responding_party")),
                 name="dispute_between_two_parties",
+            ),
+            *max_length_constraints(
+                "dispute",
+                description=LONG_TEXT,
+                raising_position=LONG_TEXT,
+                responding_position=LONG_TEXT,
+                resolution=LONG_TEXT,
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DisputeStatus.values), name="dispute_status_valid"
@@ -132,7 +146,8 @@ class DisputeEvent(models.Model):
         _("from"), max_length=20, choices=DisputeStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=DisputeStatus.choices, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    # A comment, a position or the description, or a move's note with its resolution.
+    text = models.TextField(_("text"), blank=True, max_length=EVENT_TEXT)
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="dispute_events", verbose_name=_("evidence")
     )
@@ -143,6 +158,7 @@ class DisputeEvent(models.Model):
         verbose_name = _("dispute event")
         verbose_name_plural = _("dispute events")
         indexes = [models.Index(fields=["dispute", "created_at"])]
+        constraints = max_length_constraints("dispute_event", text=EVENT_TEXT)
 
     def __str__(self) -> str:
         return f"{self.dispute_id}: {self.get_kind_display()}"

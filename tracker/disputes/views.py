@@ -25,6 +25,7 @@ from tracker.accounts.permissions import (
     can_view,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
+from tracker.core.ids import parse_id
 from tracker.core.models import Party, Provision
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
@@ -84,10 +85,8 @@ def dispute_list(request: HtmxHttpRequest) -> HttpResponse:
 def _initial_for_new_dispute(request: HtmxHttpRequest) -> dict[str, Any]:
     """The user's party, and the page's agreement, or the provision's a link started on."""
     initial: dict[str, Any] = {"raised_by_party": request.user.party}
-    provision_id = request.GET.get("provision", "")
-    provision = (
-        Provision.objects.filter(pk=provision_id).first() if provision_id.isdigit() else None
-    )
+    provision_id = parse_id(request.GET.get("provision"))
+    provision = Provision.objects.filter(pk=provision_id).first() if provision_id else None
     if provision:
         initial.update(agreement=provision.agreement_id, provisions=[provision.pk])
     elif request.workspace.agreement is not None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.accounts.models import User
 from tracker.core.filters import ALL, ListFilterSet, contains_text
 from tracker.core.forms import DateInput
+from tracker.core.ids import IdFilter
 from tracker.core.models import (
     Category,
     Mineral,
@@ -273,7 +274,7 @@ class ActivityFilter(ListFilterSet):
     since = django_filters.DateFilter(label=_("From"), method="filter_since", widget=DateInput)
     until = django_filters.DateFilter(label=_("To"), method="filter_until", widget=DateInput)
     # Reached from a milestone page's "whole log" link; not one of the visible filters.
-    milestone = django_filters.NumberFilter(field_name="milestone_id", widget=forms.HiddenInput)
+    milestone = IdFilter(field_name="milestone_id", widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

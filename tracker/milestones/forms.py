@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.evidence import WITHDRAWAL_REASON_CHARS, upload_help_text
 from tracker.milestones.models import Status
-from tracker.milestones.services import MAX_FILES_PER_UPDATE, NOTE_MAX_CHARS
+from tracker.milestones.services import NOTE_MAX_CHARS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,10 +61,7 @@ class ProgressForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per form so the text is in the request's language and the configured limit.
-        self.fields["evidence"].help_text = gettext(
-            "Up to %(count)d files: PDF, PNG, JPEG, DOCX, XLSX, CSV or plain text, "
-            "each at most %(limit)s."
-        ) % {"count": MAX_FILES_PER_UPDATE, "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+        self.fields["evidence"].help_text = upload_help_text()
 
 
 class VerifyForm(VersionedForm):
@@ -85,6 +80,7 @@ class ReturnForm(VersionedForm):
 class WithdrawEvidenceForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the file withdrawn?"),
+        max_length=WITHDRAWAL_REASON_CHARS,
         help_text=_("The file stays on record, marked withdrawn, with this reason."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )

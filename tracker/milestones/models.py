@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.core.limits import COMMENT, LONG_TEXT, max_length_constraints
 from tracker.core.models import (
     Evidence,
     Organisation,
@@ -91,8 +92,10 @@ class Milestone(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     title_uk = models.CharField(_("title (Ukrainian)"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
-    description_uk = models.TextField(_("description (Ukrainian)"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
+    description_uk = models.TextField(
+        _("description (Ukrainian)"), blank=True, max_length=LONG_TEXT
+    )
     responsible_party = models.CharField(
         _("responsible party"), max_length=5, choices=ResponsibleParty.choices
     )
@@ -149,6 +152,7 @@ class Milestone(models.Model):
                 condition=models.Q(responsible_party__in=ResponsibleParty.values),
                 name="milestone_party_valid",
             ),
+            *max_length_constraints("milestone", description=LONG_TEXT, description_uk=LONG_TEXT),
             # A completion date exactly when completed, and completed means 100 %.
             models.CheckConstraint(
                 condition=(
@@ -264,7 +268,9 @@ class ProgressUpdate(models.Model):
     new_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
     old_percent = models.PositiveSmallIntegerField(_("old percent"), default=0)
     percent = models.PositiveSmallIntegerField(_("percent"))
-    note = models.TextField(_("note"), blank=True)
+    # Typed notes and reasons hold at most limits.NOTE; re-planning puts a summary of the
+    # changes before its reason, so the column allows a little more.
+    note = models.TextField(_("note"), blank=True, max_length=COMMENT)
     # A planned milestone's due date (new only), a re-planned one's old and new due dates.
     old_due_date = models.DateField(_("old due date"), null=True, blank=True)
     new_due_date = models.DateField(_("new due date"), null=True, blank=True)
@@ -285,6 +291,7 @@ class ProgressUpdate(models.Model):
                 condition=models.Q(percent__gte=0, percent__lte=100),
                 name="progress_percent_range",
             ),
+            *max_length_constraints("progress", note=COMMENT),
         ]
         indexes = [
             models.Index(

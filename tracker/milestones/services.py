@@ -38,8 +38,9 @@ from tracker.accounts.permissions import (
     can_verify_milestone,
 )
 from tracker.core import events
-from tracker.core.evidence import store_evidence, validate_upload
+from tracker.core.evidence import MAX_FILES_PER_REQUEST, store_evidence, upload_errors
 from tracker.core.history import create_recorded
+from tracker.core.limits import NOTE
 from tracker.core.models import Provision, ResponsibleParty
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
@@ -47,10 +48,10 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.core.models import Evidence
 
-MAX_FILES_PER_UPDATE = 10
+MAX_FILES_PER_UPDATE = MAX_FILES_PER_REQUEST
 # The history table keeps the reason in a 100-character column.
 REASON_MAX_CHARS = 100
-NOTE_MAX_CHARS = 2000
+NOTE_MAX_CHARS = NOTE
 
 
 class StaleVersion(Exception):
@@ -106,17 +107,8 @@ def _progress_errors(
         add("note", _("Give the reason for cancelling the milestone."))
     if len(note) > NOTE_MAX_CHARS:
         add("note", _("Keep the note to %(limit)d characters.") % {"limit": NOTE_MAX_CHARS})
-    if len(files) > MAX_FILES_PER_UPDATE:
-        add(
-            "evidence",
-            _("Attach at most %(limit)d files to one update.") % {"limit": MAX_FILES_PER_UPDATE},
-        )
-    for upload in files:
-        try:
-            validate_upload(upload)
-        except ValidationError as error:
-            for message in error.messages:
-                add("evidence", message)
+    for message in upload_errors(files):
+        add("evidence", message)
     new_percent = 100 if status == Status.COMPLETED else percent
     if (
         not errors

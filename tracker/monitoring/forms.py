@@ -10,8 +10,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.evidence import validate_upload
+from tracker.core.evidence import upload_errors, upload_help_text
 from tracker.core.forms import DateInput
+from tracker.core.ids import parse_id
+from tracker.core.limits import LONG_TEXT, NOTE
 from tracker.core.models import Agreement, Provision
 from tracker.core.workspace import within
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
@@ -31,22 +33,13 @@ class EvidenceField(forms.FileField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            _("PDF, PNG, JPEG, DOCX, XLSX, CSV or plain text. You can choose several files."),
-        )
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ACCEPTED_FILES
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
         files = [super(EvidenceField, self).clean(upload, initial) for upload in uploads]
-        messages = []
-        for upload in files:
-            try:
-                validate_upload(upload)
-            except ValidationError as error:
-                messages.extend(error.messages)
+        messages = upload_errors(files)
         if messages:
             raise ValidationError(messages)
         return files
@@ -72,6 +65,19 @@ class EarlierCheckChoiceField(forms.ModelChoiceField):
             f"{obj.provision.reference} · {obj.checked_on:%Y-%m-%d} · {obj.display_criterion} "
             f"({obj.get_result_display()})"
         )
+
+
+def version_field() -> forms.IntegerField:
+    """The version of the row the form was rendered from, for conflict detection."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("The form is incomplete: reload the page and try again."),
+            "invalid": _("The form is incomplete: reload the page and try again."),
+            "min_value": _("The form is incomplete: reload the page and try again."),
+        },
+    )
 
 
 def _milestones() -> QuerySet[Milestone]:
@@ -102,6 +108,8 @@ class CheckForm(forms.ModelForm):
         help_text=_("An earlier check of the same provision that this one revisits."),
     )
     evidence = EvidenceField(label=_("Evidence files"))
+    # Only a correction has one (NewCheckForm drops it): the check's version when rendered.
+    version = version_field()
 
     class Meta:
         model = MonitoringCheck
@@ -128,6 +136,9 @@ class CheckForm(forms.ModelForm):
         self.fields["result"].choices = [("", _("Choose…")), *self.fields["result"].choices[1:]]
         self.fields["severity"].choices = [("", _("None")), *self.fields["severity"].choices[1:]]
         self.fields["provision"].empty_label = _("Choose…")
+        self.fields["evidence"].help_text = upload_help_text()
+        if "version" in self.fields:
+            self.fields["version"].initial = self.instance.version
         self.fields["milestone"].empty_label = _("None")
         self.fields["follows_up"].empty_label = _("None")
         # With JavaScript, choosing a provision narrows the milestone and follow-up choices.
@@ -148,8 +159,8 @@ class CheckForm(forms.ModelForm):
         A bound form validates against every milestone and check, so a choice from another
         provision gets the clear message of ``check_errors`` instead of "not a valid choice".
         """
-        provision_id = getattr(provision, "pk", provision)
-        if not str(provision_id or "").isdigit():
+        provision_id = parse_id(getattr(provision, "pk", provision))
+        if provision_id is None:
             return
         self.fields["milestone"].queryset = _milestones().filter(provision=provision_id)
         earlier = _checks().filter(provision=provision_id)
@@ -176,9 +187,12 @@ class CheckForm(forms.ModelForm):
 class NewCheckForm(CheckForm):
     """Recording a check can open its first corrective action in the same step."""
 
+    version = None
+
     action_description = forms.CharField(
         label=_("Corrective action"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. What the owner must do to remedy the finding."),
     )
@@ -234,8 +248,10 @@ class ActionForm(forms.ModelForm):
 
 
 class CloseActionForm(forms.Form):
+    version = version_field()
     closing_note = forms.CharField(
         label=_("Closing note"),
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("What was done, and how it was confirmed."),
         error_messages={"required": _("Say what was done: closing an action needs a note.")},
@@ -243,5 +259,6 @@ class CloseActionForm(forms.Form):
 
     def __init__(self, *args: Any, action: CorrectiveAction, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"close-{action.pk}-%s")
+        kwargs.setdefault("initial", {"version": action.version})
         super().__init__(*args, **kwargs)
         self.action = action

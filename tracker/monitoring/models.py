@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracker.core.limits import LONG_TEXT, NOTE, max_length_constraints
 from tracker.core.models import Evidence, Provision, ResponsibleParty, localized
 
 
@@ -51,7 +52,7 @@ class MonitoringCheck(models.Model):
     checked_on = models.DateField(_("checked on"), default=timezone.localdate)
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
     severity = models.CharField(_("severity"), max_length=12, choices=Severity.choices, blank=True)
-    finding = models.TextField(_("finding"), blank=True)
+    finding = models.TextField(_("finding"), blank=True, max_length=LONG_TEXT)
     follows_up = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -64,6 +65,8 @@ class MonitoringCheck(models.Model):
         Evidence, blank=True, related_name="checks", verbose_name=_("evidence")
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # Raised by every correction: a form rendered from an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[evidence])
 
     # The path to the agreement, for tracker.core.workspace.within().
@@ -85,6 +88,7 @@ class MonitoringCheck(models.Model):
                 ),
                 name="check_severity_iff_finding",
             ),
+            *max_length_constraints("check", finding=LONG_TEXT),
         ]
         indexes = [
             models.Index(fields=["provision", "-checked_on"]),
@@ -112,7 +116,7 @@ class CorrectiveAction(models.Model):
         related_name="corrective_actions",
         verbose_name=_("check"),
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=LONG_TEXT)
     owner_party = models.CharField(_("owner"), max_length=5, choices=ResponsibleParty.choices)
     due_date = models.DateField(_("due date"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
@@ -125,7 +129,9 @@ class CorrectiveAction(models.Model):
         related_name="+",
         verbose_name=_("closed by"),
     )
-    closing_note = models.TextField(_("closing note"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True, max_length=NOTE)
+    # Raised by every change: a form rendered from an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     # The path to the agreement, for tracker.core.workspace.within().
@@ -150,6 +156,7 @@ class CorrectiveAction(models.Model):
                 condition=models.Q(owner_party__in=ResponsibleParty.values),
                 name="corrective_action_party_valid",
             ),
+            *max_length_constraints("corrective_action", description=LONG_TEXT, closing_note=NOTE),
         ]
         indexes = [
             models.Index(fields=["state", "due_date"]),

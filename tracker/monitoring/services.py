@@ -7,6 +7,10 @@ Each write sets the acting user on the row, so the history records who made the 
 outside a request. Each write also takes the moment it happens as the keyword ``at`` (default:
 now): the check's recording time, the closing time and the history rows' dates carry it, and a
 check may not be dated after that day.
+
+Correcting a check and closing a corrective action lock the row and compare the version the
+form was rendered from: a stale one raises `StaleVersion` with the current row, so a second
+monitor's old form never silently overwrites the first one's save.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,7 +34,7 @@ from tracker.accounts.permissions import (
     can_update_check,
 )
 from tracker.core import events
-from tracker.core.evidence import store_evidence
+from tracker.core.evidence import store_evidence, upload_errors
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, MonitoringCheck
 
 CHECK_FIELDS = (
@@ -46,6 +51,16 @@ CHECK_FIELDS = (
 TEXT_FIELDS = ("criterion", "criterion_uk", "severity", "finding")
 # The history's reason column is short; a longer note stays whole on the row itself.
 REASON_LENGTH = 100
+
+
+class StaleVersion(Exception):
+    """The check or action was saved by someone else after the form was rendered."""
+
+    def __init__(self, current: MonitoringCheck | CorrectiveAction) -> None:
+        super().__init__(
+            f"{type(current).__name__} {current.pk} is now at version {current.version}"
+        )
+        self.current = current
 
 
 def check_errors(
@@ -123,6 +138,15 @@ def _raise_if(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
+def _checked_uploads(uploads: Iterable[UploadedFile]) -> list[UploadedFile]:
+    """The files of one request, refused together before any is stored."""
+    uploads = list(uploads)
+    messages = upload_errors(uploads)
+    if messages:
+        raise ValidationError({"evidence": messages})
+    return uploads
+
+
 def _attach(check: MonitoringCheck, uploads: Iterable[UploadedFile], user: User) -> None:
     for upload in uploads:
         check.evidence.add(store_evidence(upload, user))
@@ -159,6 +183,7 @@ def record_check(
         raise PermissionDenied
     at = at or timezone.now()
     _raise_if(check_errors(fields, today=timezone.localdate(at)))
+    uploads = _checked_uploads(uploads)
     check = MonitoringCheck(monitor=user, created_at=at, **_values(fields))
     check._history_user = user
     check._history_date = at
@@ -176,23 +201,33 @@ def update_check(
     fields: Mapping[str, Any],
     uploads: Iterable[UploadedFile] = (),
     *,
+    version: int | None,
     at: datetime.datetime | None = None,
 ) -> MonitoringCheck:
     """Corrects a recorded check; new evidence files are added to the ones it has."""
     if not can_update_check(user, check):
         raise PermissionDenied
     check = MonitoringCheck.objects.select_for_update().get(pk=check.pk)
+    if version != check.version:
+        raise StaleVersion(check)
     at = at or timezone.now()
     _raise_if(check_errors(fields, instance=check, today=timezone.localdate(at)))
+    uploads = _checked_uploads(uploads)
     changed = []
     for name, value in _values(fields).items():
         if getattr(check, name) != value:
             setattr(check, name, value)
             changed.append(name)
     if changed:
+        check.version += 1
         check._history_user = user
         check._history_date = at
-        check.save(update_fields=changed)
+        check.save(update_fields=[*changed, "version"])
+    elif uploads:
+        # New evidence alone changes no column the history shows: the version moves on,
+        # so a form opened before it is refused, without an empty history entry.
+        MonitoringCheck.objects.filter(pk=check.pk).update(version=F("version") + 1)
+        check.version += 1
     _attach(check, uploads, user)
     return check
 
@@ -216,6 +251,7 @@ def close_corrective_action(
     action: CorrectiveAction,
     closing_note: str,
     *,
+    version: int | None,
     at: datetime.datetime | None = None,
 ) -> CorrectiveAction:
     """Marks an action done; the note says what was done and how it was confirmed."""
@@ -228,6 +264,8 @@ def close_corrective_action(
             % {"user": action.closed_by},
             code="already_closed",
         )
+    if version != action.version:
+        raise StaleVersion(action)
     closing_note = closing_note.strip()
     if not closing_note:
         raise ValidationError(
@@ -237,8 +275,9 @@ def close_corrective_action(
     action.closed_at = at or timezone.now()
     action.closed_by = user
     action.closing_note = closing_note
+    action.version += 1
     action._history_user = user
     action._history_date = action.closed_at
     action._change_reason = closing_note[:REASON_LENGTH]
-    action.save(update_fields=["state", "closed_at", "closed_by", "closing_note"])
+    action.save(update_fields=["state", "closed_at", "closed_by", "closing_note", "version"])
     return action

@@ -22,6 +22,7 @@ from tracker.accounts.permissions import (
     can_view,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
+from tracker.core.ids import parse_id
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
 from tracker.core.workspace import enter, scope_of, workspace_page
@@ -76,8 +77,8 @@ def check_list(request: HtmxHttpRequest) -> HttpResponse:
 def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
     """A link can start the form on a provision, or as the follow-up of an earlier check."""
     initial: dict[str, Any] = {}
-    earlier_id = request.GET.get("follows_up", "")
-    if earlier_id.isdigit():
+    earlier_id = parse_id(request.GET.get("follows_up"))
+    if earlier_id:
         earlier = MonitoringCheck.objects.filter(pk=earlier_id).first()
         if earlier:
             initial.update(
@@ -87,9 +88,9 @@ def _initial_for_new_check(request: HtmxHttpRequest) -> dict[str, Any]:
                 criterion_uk=earlier.criterion_uk,
                 follows_up=earlier.pk,
             )
-    provision_id = request.GET.get("provision", "")
-    if provision_id.isdigit() and "provision" not in initial:
-        initial["provision"] = int(provision_id)
+    provision_id = parse_id(request.GET.get("provision"))
+    if provision_id and "provision" not in initial:
+        initial["provision"] = provision_id
     return initial
 
 
@@ -193,11 +194,25 @@ def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         agreement=check.provision.agreement,
     )
     status = 400
+    conflict = None
     if form.is_valid():
         try:
             check = services.update_check(
-                request.user, check, form.check_fields(), form.cleaned_data["evidence"]
+                request.user,
+                check,
+                form.check_fields(),
+                form.cleaned_data["evidence"],
+                version=form.cleaned_data["version"],
             )
+        except services.StaleVersion as stale:
+            # The page shows the check as it is now; the form keeps what was typed, on the
+            # current version, so saving again deliberately replaces the other save.
+            check = get_check_for_user(request.user, pk)
+            data = request.POST.copy()
+            data["version"] = str(stale.current.version)
+            form = CheckForm(data, instance=get_check_for_user(request.user, pk))
+            conflict = check.history.select_related("history_user").first()
+            status = 409
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -206,7 +221,7 @@ def check_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 return redirect(_detail_url(check))
             check = get_check_for_user(request.user, pk)
             form, status = None, 200
-    context = _detail_context(request, check, edit_form=form)
+    context = {**_detail_context(request, check, edit_form=form), "conflict": conflict}
     template = "monitoring/check_detail.html"
     if request.htmx:
         template += "#check_response"
@@ -249,7 +264,25 @@ def action_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _actions_response(request, check, 400, close_form=form)
     try:
-        services.close_corrective_action(request.user, action, form.cleaned_data["closing_note"])
+        services.close_corrective_action(
+            request.user,
+            action,
+            form.cleaned_data["closing_note"],
+            version=form.cleaned_data["version"],
+        )
+    except services.StaleVersion as stale:
+        # Changed meanwhile: the current action is shown, with the note kept on its version.
+        data = request.POST.copy()
+        data["version"] = str(stale.current.version)
+        messages.error(
+            request,
+            _(
+                "Not closed: someone changed this corrective action in the meantime. It is "
+                "shown as it is now; your note is kept."
+            ),
+        )
+        close_form = CloseActionForm(data, action=stale.current)
+        return _actions_response(request, check, 409, close_form=close_form)
     except ValidationError as error:
         # Someone closed it meanwhile: show the current state and say so.
         messages.error(request, " ".join(error.messages))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import DateInput
+from tracker.core.limits import NOTE
 from tracker.core.models import (
     Agreement,
     Mineral,
@@ -218,6 +219,7 @@ class MilestoneEditForm(MilestoneForm):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why the milestone changes; kept in its history and Activity."),
     )
@@ -235,6 +237,7 @@ class ReplanForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the date moves. The milestone page and Activity show it."),
         error_messages={"required": _("Give the reason for moving the due date.")},
@@ -245,6 +248,7 @@ class CancelForm(forms.Form):
     version = VersionField()
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the milestone is cancelled. The milestone page and Activity show it."),
         error_messages={"required": _("Give the reason for cancelling the milestone.")},

@@ -45,7 +45,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Choices
+from django.db.models import Choices, Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,6 +111,18 @@ FIELD_COLUMNS = {
 
 class CellError(Exception):
     pass
+
+
+def _check_lengths(row: RowResult, model: type[Model], values: dict[str, Any]) -> None:
+    """A cell longer than its column allows is the row's error, not the database's."""
+    for column, value in values.items():
+        limit = model._meta.get_field(column).max_length if isinstance(value, str) else None
+        if limit and len(value) > limit:
+            row.fail(
+                column,
+                _("Keep it to %(limit)d characters; this cell has %(count)d.")
+                % {"limit": limit, "count": len(value)},
+            )
 
 
 def _text(value: Any) -> str:
@@ -384,6 +396,7 @@ class Importer:
         }
         if not data["title"]:
             row.fail("title", _("Enter the title."))
+        _check_lengths(row, Provision, data)
         for column, read in (("category", self.category), ("responsible_party", self.party)):
             try:
                 data[column] = read(values[column])
@@ -552,6 +565,7 @@ class Importer:
                 % {"reference": reference},
             )
         fields: dict[str, Any] = {"title": title, "title_uk": _text(values["title_uk"])}
+        _check_lengths(row, Milestone, fields)
         try:
             fields["responsible_party"] = self.party(values["responsible_party"])
         except CellError as error:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.limits import COMMENT
 from tracker.core.models import ImplementationLevel, ProvisionAssessment
 
 
@@ -26,7 +27,7 @@ class AssessmentForm(forms.ModelForm):
         label=_("Reasoning"),
         help_text=_("What the level rests on: milestones, checks, documents."),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
+        max_length=COMMENT,
         error_messages={"required": _("Say what the assessment rests on.")},
     )
 

@@ -18,6 +18,8 @@ What it writes, all in one transaction with bulk inserts:
 - monitoring checks with every result and severity, follow-ups, corrective actions open, done
   and overdue;
 - disputes in every status with their timeline (transitions, positions, comments);
+- one row of each kind the report shows with its free text at the length limit
+  (``longest_texts``), so the benchmark's PDF measures the worst case the limits allow;
 - the history rows django-simple-history would have written at each of those moments, dated
   then, so a report ``as_of`` a past date has real history to rebuild.
 
@@ -1162,6 +1164,48 @@ class Generator:
 
     # --- all of it ------------------------------------------------------------------------
 
+    def longest_texts(self) -> None:
+        """The worst case the length limits allow (tracker/core/limits.py), in rows the report
+        shows: the agreement's summary, a provision's text, an overdue milestone's description,
+        a progress note, a non-compliant finding with its open corrective action, a dispute's
+        description, positions and resolution, and a dispute event, each at its limit, in both
+        languages where there are two. The report's PDF scenario of the benchmark then
+        measures them. Written on the rows alone: the history keeps the earlier wording."""
+        agreement = self.agreement_obj
+        overdue = Milestone.objects.filter(
+            provision__agreement=agreement, due_date__lt=self.today
+        ).exclude(status__in=[Status.COMPLETED, Status.CANCELLED])
+        non_compliant = MonitoringCheck.objects.filter(
+            provision__agreement=agreement, result=Result.NON_COMPLIANT
+        )
+        rows = [
+            Agreement.objects.filter(pk=agreement.pk),
+            Provision.objects.filter(agreement=agreement),
+            overdue,
+            ProgressUpdate.objects.filter(milestone__in=overdue.values("pk")[:1]),
+            non_compliant,
+            CorrectiveAction.objects.filter(
+                check_record__in=non_compliant.values("pk"), state=CorrectiveAction.State.OPEN
+            ),
+            Dispute.objects.filter(agreement=agreement, status=DisputeStatus.RESOLVED),
+            DisputeEvent.objects.filter(dispute__agreement=agreement),
+        ]
+        words = "The parties shall report on the implementation of this commitment. "
+        for queryset in rows:
+            pk = queryset.order_by("pk").values_list("pk", flat=True).first()
+            if pk is None:
+                continue
+            model = queryset.model
+            limited = {
+                field.name: (words * (field.max_length // len(words) + 1))[: field.max_length]
+                for field in model._meta.get_fields()
+                if isinstance(field, models.TextField)
+                and field.max_length
+                # An open action has no closing note.
+                and not (model is CorrectiveAction and field.name == "closing_note")
+            }
+            model.objects.filter(pk=pk).update(**limited)
+
     def run(self, *, provisions, milestones, updates, checks, disputes, password) -> None:
         steps = [
             ("reference data", self.reference_data),
@@ -1170,6 +1214,7 @@ class Generator:
             ("milestones and progress log", lambda: self.milestones(milestones, updates)),
             ("monitoring checks", lambda: self.checks(checks)),
             ("disputes", lambda: self.disputes(disputes)),
+            ("longest texts", self.longest_texts),
         ]
         for label, step in steps:
             # One stream per step: what exists already (people, organisations) changes how

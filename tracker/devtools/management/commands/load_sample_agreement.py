@@ -365,6 +365,7 @@ class SampleLoader:
                     self.person(row["closed_by"], what),
                     action,
                     row["closing_note"],
+                    version=action.version,
                     at=moment(row["closed_at"]),
                 )
         self.counts["corrective actions"] += 1

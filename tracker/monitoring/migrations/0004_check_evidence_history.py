@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_evidence_withdrawal_and_history'),
-        ('monitoring', '0001_initial'),
+        ('core', '0006_evidence_withdrawal_and_history'),
+        ('monitoring', '0003_text_length_limits'),
     ]
 
     operations = [

@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_evidence_withdrawal_and_history'),
-        ('milestones', '0008_milestone_provision_title_index'),
+        ('core', '0006_evidence_withdrawal_and_history'),
+        ('milestones', '0009_text_length_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
