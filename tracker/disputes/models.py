@@ -151,6 +151,7 @@ class DisputeEvent(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="dispute_events", verbose_name=_("evidence")
     )
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     class Meta:
         ordering = ["created_at", "id"]

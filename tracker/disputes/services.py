@@ -34,6 +34,7 @@ from tracker.accounts.permissions import (
     can_record_position,
 )
 from tracker.core import events
+from tracker.core.history import create_recorded
 from tracker.core.models import Agreement, Party, Provision
 from tracker.disputes.models import (
     CLOSED_DISPUTE_STATUSES,
@@ -128,7 +129,10 @@ def raise_dispute(
     dispute._history_date = at
     dispute.save()
     dispute.provisions.set(provisions)
-    event = DisputeEvent.objects.create(
+    event = create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
@@ -186,7 +190,10 @@ def move_dispute(
     dispute._history_date = at
     dispute._change_reason = (text or resolution)[:REASON_LENGTH] or None
     dispute.save(update_fields=fields)
-    event = DisputeEvent.objects.create(
+    event = create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
@@ -217,8 +224,15 @@ def record_position(
     dispute._history_date = at
     dispute._change_reason = position[:REASON_LENGTH]
     dispute.save(update_fields=["responding_position"])
-    event = DisputeEvent.objects.create(
-        dispute=dispute, kind=DisputeEvent.Kind.POSITION, author=user, created_at=at, text=position
+    event = create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
+        dispute=dispute,
+        kind=DisputeEvent.Kind.POSITION,
+        author=user,
+        created_at=at,
+        text=position,
     )
     events.dispute_moved.send(Dispute, dispute=dispute, event=event, actor=user, at=at)
     return event
@@ -236,6 +250,13 @@ def add_comment(
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a comment.")})
-    return DisputeEvent.objects.create(
-        dispute=dispute, kind=DisputeEvent.Kind.COMMENT, author=user, created_at=at, text=text
+    return create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
+        dispute=dispute,
+        kind=DisputeEvent.Kind.COMMENT,
+        author=user,
+        created_at=at,
+        text=text,
     )

@@ -277,6 +277,7 @@ class ProgressUpdate(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "milestone__provision__agreement"

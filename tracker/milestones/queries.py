@@ -13,6 +13,7 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -22,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lag, Round
 from django.utils import timezone
 
-from tracker.core.models import ImplementationLevel, Provision
+from tracker.core.models import Evidence, ImplementationLevel, Provision
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
 
@@ -178,7 +179,9 @@ def activity_rows(
     """What one line of the activity log shows, in one query plus one for the evidence;
     `with_agreement` adds the agreement of each line, for the feed of every agreement."""
     related = "milestone__provision__agreement" if with_agreement else "milestone__provision"
-    return updates.select_related(related, "author").prefetch_related("evidence")
+    return updates.select_related(related, "author").prefetch_related(
+        Prefetch("evidence", Evidence.objects.select_related("withdrawn_by"))
+    )
 
 
 @dataclass(frozen=True)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("milestones/<int:pk>/verify/", views.milestone_verify, name="verify"),
     path("milestones/<int:pk>/return/", views.milestone_return, name="return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
     path("activity/", views.activity, name="activity"),
 ]

@@ -18,11 +18,13 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
@@ -32,8 +34,9 @@ from tracker.accounts.permissions import (
     can_update_milestone,
     can_verify_milestone,
     can_view,
+    can_withdraw_evidence,
 )
-from tracker.core.evidence import download_name
+from tracker.core.evidence import download_name, withdraw_evidence
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Evidence
 from tracker.core.paging import page_by_ids
@@ -41,7 +44,7 @@ from tracker.core.sorting import sort_headers
 from tracker.core.workspace import enter, workspace_page
 from tracker.milestones import services
 from tracker.milestones.filters import ActivityFilter, MilestoneFilter
-from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm
+from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm, WithdrawEvidenceForm
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.milestones.queries import (
     activity_rows,
@@ -111,9 +114,9 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
     context = {
         "milestone": milestone,
         # The newest entries; the whole log is on the activity page, filtered to this one.
-        "updates": milestone.updates.select_related("author").prefetch_related("evidence")[
-            :LOG_LIMIT
-        ],
+        "updates": milestone.updates.select_related("author").prefetch_related(
+            Prefetch("evidence", Evidence.objects.select_related("uploaded_by", "withdrawn_by"))
+        )[:LOG_LIMIT],
         "log_limit": LOG_LIMIT,
         # The history and the re-planning history, from one read of the history table.
         "history": history.entries,
@@ -402,3 +405,47 @@ def activity(request: HtmxHttpRequest) -> HttpResponse:
     )
     context = {"filter": activity_filter, "page": page, "mixed": mixed}
     return render_page_or_partial(request, "milestones/activity.html", context)
+
+
+def _withdraw_next(request: HtmxHttpRequest) -> str:
+    """Where the page goes after a withdrawal: the page the file was listed on."""
+    candidate = request.POST.get("next") or request.GET.get("next", "")
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def evidence_withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a file, with the reason (the file is kept). A plain page with the form, or,
+    with htmx, the form in place of the file's line and the line marked withdrawn after."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("uploaded_by", "withdrawn_by"), pk=pk
+    )
+    if not can_withdraw_evidence(request.user, evidence):
+        raise PermissionDenied
+    next_url = _withdraw_next(request)
+    form = WithdrawEvidenceForm(request.POST or None, initial={"next": next_url})
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence = withdraw_evidence(evidence, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return render(
+                    request, "partials/evidence_item.html", {"file": evidence, "next": next_url}
+                )
+            messages.success(
+                request,
+                _("“%(name)s” is withdrawn. It stays on record, marked withdrawn.")
+                % {"name": evidence.display_name},
+            )
+            return redirect(next_url)
+    template = "milestones/evidence_withdraw.html"
+    if request.htmx:
+        template += "#withdraw_form"
+    return render(request, template, {"evidence": evidence, "form": form, "next": next_url})

@@ -67,7 +67,7 @@ class MonitoringCheck(models.Model):
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     # Raised by every correction: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "provision__agreement"

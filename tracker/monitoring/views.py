@@ -159,7 +159,9 @@ def _detail_context(
     enter(request, check.provision.agreement, switch_to="monitoring:list")
     return {
         "check": check,
-        "evidence": check.evidence.order_by("uploaded_at"),
+        "evidence": check.evidence.select_related("uploaded_by", "withdrawn_by").order_by(
+            "uploaded_at"
+        ),
         "chain": follow_up_chain(check),
         "actions": _action_rows(check, close_form),
         "action_form": action_form or ActionForm(check=check),
