@@ -24,7 +24,9 @@ Afterwards, from the database:
 - no refused update left a log entry or a history row;
 - per milestone the accepted versions are exactly 1..n, the milestone is at version n + 1 and
   its status and percent are those of the accepted update with the highest version;
-- nothing else changed (other fields, other rows, row counts).
+- nothing else changed (other fields, other rows, row counts);
+- the audit log holds one entry per history row written and its hash chain verifies (the
+  writers queued at the chain's head and never forked it).
 
 Bounded: at most --updates requests, a deadline (--timeout) after which clients stop, an alarm
 that ends the run, and the servers are always stopped (the shell wrapper also kills them by
@@ -285,7 +287,7 @@ def snapshot() -> dict:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label
-        in ("core", "accounts", "milestones", "monitoring", "disputes", "reports")
+        in ("core", "accounts", "milestones", "monitoring", "disputes", "reports", "audit")
     }
     fixed = {
         m["id"]: m
@@ -514,16 +516,22 @@ def verify(run: Run, cast: Cast, before: dict) -> None:
     expected_counts = dict(before["counts"])
     expected_counts["milestones.ProgressUpdate"] += len(accepted)
     expected_counts["milestones.HistoricalMilestone"] += len(accepted)
-    # Each progress log entry has its history row (its visibility can change later).
-    expected_counts["milestones.HistoricalProgressUpdate"] = expected_counts.get(
-        "milestones.HistoricalProgressUpdate", 0
-    ) + len(accepted)
+    expected_counts["milestones.HistoricalProgressUpdate"] += len(accepted)
+    # One audit entry for the milestone's history row, one for the log entry's.
+    expected_counts["audit.AuditEntry"] += 2 * len(accepted)
     for label, count in after["counts"].items():
         # Logging in saves last_login, which adds a user history row: not the updates' doing.
         if label == "accounts.HistoricalUser":
             continue
         if count != expected_counts.get(label, 0):
             run.violate(f"{label}: {count} rows, expected {expected_counts.get(label, 0)}")
+
+    from tracker.audit.chain import verify_chain
+
+    # Concurrent writers queue at the chain's head: the audit chain never forks.
+    chain = verify_chain()
+    if not chain.ok:
+        run.violate(f"the audit chain is broken: {chain.message}")
 
 
 # --- One mode end to end --------------------------------------------------------------------

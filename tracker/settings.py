@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "tracker.organisations",
     "tracker.planning",
 ]
+# The append-only, hash-chained audit log of every historical record (tracker/audit/chain.py).
+INSTALLED_APPS += ["tracker.audit"]
+# History is read, never replayed: the admin's "revert" would rewrite a record silently,
+# bypassing the services' rules and the progress log.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
 # Demo data, the data generator and the benchmark: development and test runs only.

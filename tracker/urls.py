@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("tracker.reports.urls")),
     path("notifications/", include("tracker.notifications.urls")),
     path("organisations/", include("tracker.organisations.urls")),
+    path("audit/", include("tracker.audit.urls")),
     path("agreements/", include("tracker.planning.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -137,6 +137,7 @@ POST_ACTIONS = {
     "retry_email",
     "create_organisation",
     "edit_organisation",
+    "withdraw_evidence",
     "create_agreement",
     "edit_agreement",
     "create_provision",
@@ -574,6 +575,19 @@ def prepare(action: str, owner: str | None) -> Prepared:
             last_error="SMTPRecipientsRefused: 550",
         )
         return Prepared("post", "notifications:retry", (email.pk,), {}, "", ())
+    if action == "view_audit":
+        world.milestone("US")
+        return Prepared("get", "audit:list", (), {}, "", ())
+    if action == "withdraw_evidence":
+        # Uploaded by a member of the owner party's delegation, or (IND) by a monitor.
+        uploader = world.user("monitor" if owner == "IND" else owner)
+        evidence = store_evidence(
+            SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n% minutes\n"), uploader
+        )
+        data = {"reason": "The wrong file was attached."}
+        return Prepared(
+            "post", "milestones:evidence_withdraw", (evidence.pk,), data, "", (evidence,)
+        )
     if action in PLANNING_ACTIONS:
         return _planning(world, action, owner)
     if action in ISSUED_REPORT_ACTIONS:
@@ -696,6 +710,7 @@ TRACKED_APPS = (
     "monitoring",
     "disputes",
     "notifications",
+    "audit",
     "planning",
     "reports",
 )

@@ -17,9 +17,14 @@ from tracker.monitoring.models import MonitoringCheck
 
 # Written by the system, never typed: the words of an event a notification repeats (each
 # already limited where it was typed) and a mail server's last error.
+# The audit log copies what changed and the reason of each history record (each limited where
+# it was typed) and records what verify_audit found.
 SYSTEM_TEXT = {
     ("notifications", "notification", "note"),
     ("notifications", "outgoingemail", "last_error"),
+    ("audit", "auditentry", "changes"),
+    ("audit", "auditentry", "reason"),
+    ("audit", "chainverification", "message"),
 }
 
 
@@ -77,6 +82,7 @@ def _world_row(world, model):
         "CorrectiveAction": world.action,
         "Dispute": world.dispute,
         "DisputeEvent": world.comment,
+        "Evidence": world.update.evidence.get(),
     }
     return rows.get(model.__name__)
 
@@ -111,6 +117,9 @@ def test_the_database_refuses_one_character_over_the_limit(model, field, staff_a
             "closed_by": staff_admin,
             "closed_at": datetime.datetime.now(datetime.UTC),
         }
+    # A reason for withdrawal exists only on a withdrawn file.
+    if field.name == "withdrawal_reason":
+        extra = {"withdrawn_by": staff_admin, "withdrawn_at": datetime.datetime.now(datetime.UTC)}
 
     queryset.update(**{field.name: "x" * field.max_length, **extra})
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from tracker.milestones import services
 from tracker.milestones.models import Status
 
 
-def test_admin_lists_and_opens_milestones_with_workflow_fields_read_only(
-    login, staff_admin, milestone_ua
-):
+def test_admin_lists_and_shows_milestones_read_only(login, staff_admin, milestone_ua):
     client = login(staff_admin)
 
     listing = client.get("/admin/milestones/milestone/")
@@ -19,9 +15,11 @@ def test_admin_lists_and_opens_milestones_with_workflow_fields_read_only(
     assert listing.status_code == 200
     assert change.status_code == 200
     body = change.content.decode()
-    assert 'name="title"' in body
+    assert "Publish survey tender" in body
+    assert 'name="title"' not in body
     assert 'name="status"' not in body
-    assert 'name="version"' not in body
+    assert 'name="_save"' not in body
+    assert "/delete/" not in body
 
 
 def test_admin_cannot_edit_the_progress_log(login, staff_admin, member_ua, milestone_ua):
@@ -54,62 +52,34 @@ def _change_data(milestone, **fields) -> dict:
     }
 
 
-def test_admin_change_form_shows_the_due_date_but_offers_no_field_for_it(
-    login, staff_admin, milestone_ua
-):
-    page = login(staff_admin).get(f"/admin/milestones/milestone/{milestone_ua.pk}/change/")
-    body = page.content.decode()
-
-    assert 'name="due_date"' not in body
-    assert '<div class="readonly">30 Jun 2026</div>' in body
-    assert "planning page, which asks for the reason" in body
-
-
-def test_admin_post_cannot_move_the_due_date(login, staff_admin, milestone_ua):
+def test_admin_post_changes_nothing(login, staff_admin, milestone_ua):
     response = login(staff_admin).post(
         f"/admin/milestones/milestone/{milestone_ua.pk}/change/",
         _change_data(milestone_ua, title="Publish the survey tender", due_date="2031-12-31"),
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 403
     milestone_ua.refresh_from_db()
-    assert milestone_ua.title == "Publish the survey tender"
+    assert milestone_ua.title == "Publish survey tender"
     assert milestone_ua.due_date.isoformat() == "2026-06-30"
-    assert milestone_ua.history.first().due_date.isoformat() == "2026-06-30"
+    assert milestone_ua.history.count() == 1
 
 
-def test_admin_add_form_takes_the_first_due_date(login, staff_admin, provision):
+def test_admin_adds_no_milestone(login, staff_admin, provision):
+    """Milestones are added on the planning pages, which check the rules and keep a baseline."""
     client = login(staff_admin)
-    assert 'name="due_date"' in client.get("/admin/milestones/milestone/add/").content.decode()
 
+    page = client.get("/admin/milestones/milestone/add/")
     response = client.post(
         "/admin/milestones/milestone/add/",
         {
             "provision": provision.pk,
             "title": "Open the data room",
-            "title_uk": "",
-            "description": "",
-            "description_uk": "",
             "responsible_party": "JOINT",
-            "lead_organisation": "",
             "due_date": "2027-01-31",
             "_save": "Save",
         },
     )
 
-    assert response.status_code == 302
-    assert provision.milestones.get().due_date.isoformat() == "2027-01-31"
-
-
-def test_admin_picks_provision_and_lead_organisation_by_typing(login, staff_admin, milestone_ua):
-    body = (
-        login(staff_admin)
-        .get(f"/admin/milestones/milestone/{milestone_ua.pk}/change/")
-        .content.decode()
-    )
-
-    for field in ("provision", "lead_organisation"):
-        select = re.search(f'<select name="{field}"[^>]*>', body).group(0)
-        assert 'class="admin-autocomplete"' in select
-        assert f'data-field-name="{field}"' in select
-    assert "vForeignKeyRawIdAdminField" not in body
+    assert (page.status_code, response.status_code) == (403, 403)
+    assert not provision.milestones.exists()

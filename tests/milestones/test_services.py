@@ -254,7 +254,7 @@ def test_a_failure_after_storing_files_removes_them(member_ua, milestone_ua, set
     before = snapshot(milestone_ua)
 
     with (
-        mock.patch.object(ProgressUpdate.objects, "create", side_effect=RuntimeError("boom")),
+        mock.patch.object(ProgressUpdate, "save", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         update(milestone_ua, member_ua, note="Proof", files=[pdf()])

@@ -342,8 +342,10 @@ def test_a_refused_file_is_named_next_to_the_field_and_nothing_is_saved(
 # history); the row again,
 # the counters of the page (its filter options are not read: no provision, mineral or
 # organisation value to validate), the header's unread count out of band. The session is not
-# saved (renewed less than a minute ago).
-UPDATE_QUERIES = 13
+# saved (renewed less than a minute ago). The log entry's history and the milestone's each
+# append an audit entry (tracker/audit/chain.py): lock the chain's head, insert, move the head;
+# the log entry's history reads its (empty) evidence links, the milestone's its previous record.
+UPDATE_QUERIES = 21
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -17,10 +17,10 @@ from django_otp.plugins.otp_static import admin as otp_static_admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp import admin as otp_totp_admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.accounts.models import User
 from tracker.accounts.services import role_party_error
+from tracker.core.admin_history import HistoryAdmin
 
 
 class RolePartyFormMixin(forms.ModelForm):
@@ -54,7 +54,7 @@ class TrackerUserCreationForm(RolePartyFormMixin, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, HistoryAdmin):
     form = TrackerUserChangeForm
     add_form = TrackerUserCreationForm
     list_display = ("username", "get_full_name", "role", "party", "organisation", "is_active")

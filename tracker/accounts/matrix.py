@@ -379,6 +379,22 @@ ACTIONS: tuple[Action, ...] = (
         AFFILIATED,
         {Role.CO_CHAIR: frozenset({OWN, INDEPENDENT}), Role.STAFF_ADMIN: frozenset(AFFILIATED)},
     ),
+    Action(
+        "view_audit",
+        "Read the audit log (every change, hash-chained)",
+        "can_view_audit",
+        "—",
+        (ANY,),
+        _roles(Role.CO_CHAIR, Role.MONITOR, Role.STAFF_ADMIN, to=(ANY,)),
+    ),
+    Action(
+        "withdraw_evidence",
+        "Withdraw an evidence file (with the reason; the file is kept, marked withdrawn)",
+        "can_withdraw_evidence",
+        "the party of the person who uploaded it (independent: a monitor)",
+        AFFILIATED,
+        {Role.CO_CHAIR: frozenset({OWN}), Role.MONITOR: frozenset({INDEPENDENT})},
+    ),
     # Planning (tracker/planning): agreements and provisions by staff admins; milestones also
     # by a co-chair, for the provisions of their party and the joint ones.
     Action(

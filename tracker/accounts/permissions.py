@@ -41,6 +41,8 @@ see e-mail deliveries, send a failed one again  ``can_manage_email_deliveries(us
 add an organisation to the directory            ``can_create_organisation(user, party)``
 edit an organisation of the directory           ``can_edit_organisation(user, organisation)``
 see the e-mail addresses in the directory       ``can_see_contact_details(user)``
+read the audit log (/audit/)                    ``can_view_audit(user)``
+withdraw an evidence file (with the reason)     ``can_withdraw_evidence(user, evidence)``
 create and edit agreements and provisions       ``can_plan_agreements(user)``
 add, edit, re-plan and cancel milestones        ``can_plan_milestones(user, provision)``
 import provisions and milestones from a file    ``can_import_plan(user)``
@@ -109,6 +111,13 @@ Decisions taken here:
 - Everyone with a role has an inbox and chooses how to hear of things; what reaches them is
   decided by tracker.notifications.recipients. Only staff admins see the e-mail deliveries
   (whose addresses failed) and send a failed e-mail again.
+- The audit log (every change, hash-chained) is read by those who answer for the record:
+  co-chairs, monitors and staff admins. Members work in the record; observers see public
+  pages and the report.
+- Evidence is never deleted. A file recorded in error is withdrawn, with the reason, by the
+  co-chair of the party whose delegate uploaded it (their own uploads included), or, for a
+  file a monitor uploaded, by any monitor (monitors act as one body). The file stays
+  downloadable, marked withdrawn; members ask their co-chair.
 - Issued reports: a co-chair of either party issues one (an issue speaks for the task
   force, as the co-chairs do). Whoever may export the report lists the issued ones, downloads
   their files and verifies a file against them; observers, who are outside the task force,
@@ -313,6 +322,20 @@ def can_edit_organisation(user: User, organisation: Organisation) -> bool:
 
 def can_see_contact_details(user: User) -> bool:
     return _active(user) and user.role in (*DELEGATE_ROLES, Role.MONITOR, Role.STAFF_ADMIN)
+
+
+def can_view_audit(user: User) -> bool:
+    return _active(user) and user.role in (Role.CO_CHAIR, Role.MONITOR, Role.STAFF_ADMIN)
+
+
+def can_withdraw_evidence(user: User, evidence: Evidence) -> bool:
+    """The uploader's party's co-chair; any monitor for a monitor's upload."""
+    if not _active(user):
+        return False
+    uploader = evidence.uploaded_by
+    if user.role == Role.MONITOR:
+        return uploader.role == Role.MONITOR
+    return user.role == Role.CO_CHAIR and uploader.party == user.party
 
 
 def can_plan_agreements(user: User) -> bool:

@@ -14,8 +14,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.core.admin_history import HistoryAdmin, WorkflowRecordAdmin
 from tracker.core.models import (
     Agreement,
     Evidence,
@@ -37,7 +37,7 @@ class ProvisionInline(admin.TabularInline):
     show_change_link = True
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(HistoryAdmin):
     """Agreements and provisions carry a version (tracker/core/services.py): an admin save
     raises it too, so a planning form rendered before it is refused instead of overwriting
     it."""
@@ -69,7 +69,7 @@ class AgreementAdmin(VersionedAdmin):
 
 
 @admin.register(ProvisionAssessment)
-class ProvisionAssessmentAdmin(SimpleHistoryAdmin):
+class ProvisionAssessmentAdmin(HistoryAdmin):
     list_display = ("provision", "level", "party", "assessed_by", "assessed_at")
     list_filter = ("level", "party")
     search_fields = ("provision__reference", "note")
@@ -125,7 +125,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     form = OrganisationAdminForm
     list_display = ("name", "kind", "affiliation")
     list_filter = ("kind", "affiliation")
@@ -147,8 +147,18 @@ class MineralAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+class EvidenceAdmin(WorkflowRecordAdmin):
+    """Files are never deleted or replaced; one recorded in error is withdrawn in the tracker,
+    with the reason (tracker.core.evidence.withdraw_evidence)."""
+
+    list_display = (
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "withdrawn_at",
+    )
     list_filter = ("content_type",)
     search_fields = ("original_name", "sha256")
     readonly_fields = ("file", "original_name", "size", "content_type", "sha256", "uploaded_by")

@@ -234,8 +234,26 @@ def _drop_all_tables(connection) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
 
 
+def _drop_functions(connection) -> None:
+    """The functions migrations create (the audit log's append-only trigger), which the dump
+    creates again: a database whose tables were dropped may still hold them. Functions of
+    extensions are left to their extension."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT p.oid::regprocedure::text FROM pg_proc p
+            JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = current_schema() AND p.prokind = 'f'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+            """
+        )
+        for (function,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
+
+
 def _load_database(connection, dump: Path) -> None:
     if connection.vendor == "postgresql":
+        _drop_functions(connection)
         options, env = _pg_environment(connection.settings_dict)
         _run(
             [

@@ -16,9 +16,13 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from tracker.core.limits import NOTE
 from tracker.core.models import Evidence, Visibility
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
@@ -220,5 +224,44 @@ def store_evidence(upload: UploadedFile, user, visibility: str = Visibility.TASK
         visibility=visibility,
     )
     evidence.file.save("upload", upload, save=False)
+    evidence._history_user = user
     evidence.save()
     return evidence
+
+
+#: simple-history keeps 100 characters of a reason; the whole reason is on the row.
+HISTORY_REASON_CHARS = 100
+# A withdrawal's reason is a note (tracker.core.limits).
+WITHDRAWAL_REASON_CHARS = NOTE
+
+
+@transaction.atomic
+def withdraw_evidence(evidence: Evidence, user, reason: str, *, at=None) -> Evidence:
+    """Withdraw a file recorded in error, with the reason; it is never deleted.
+
+    The file stays stored and downloadable by those who may read it, and is shown marked
+    "withdrawn" with the reason wherever it is listed; the history and the audit log record
+    who withdrew it, when and why. Who may withdraw it is
+    tracker.accounts.permissions.can_withdraw_evidence, which the caller checks (core sits
+    below accounts); this function keeps the rules of the record: a reason, once only.
+    """
+    at = at or timezone.now()
+    current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if current.withdrawn_at is not None:
+        raise ValidationError(_("This file has already been withdrawn."), code="withdrawn")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the file is withdrawn.")})
+    if len(reason) > WITHDRAWAL_REASON_CHARS:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason to %(limit)d characters.")
+                % {"limit": WITHDRAWAL_REASON_CHARS}
+            }
+        )
+    current.withdrawn_at, current.withdrawn_by, current.withdrawal_reason = at, user, reason
+    current._history_user = user
+    current._history_date = at
+    current._change_reason = Truncator(reason).chars(HISTORY_REASON_CHARS)
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return current

@@ -24,3 +24,15 @@ def changed_fields(record, previous, names: Iterable[str]) -> list[str]:
         if getattr(record, field.attname) != getattr(previous, field.attname):
             labels.append(str(field.verbose_name))
     return labels
+
+
+def create_recorded(model, *, by, at: datetime.datetime, reason: str = "", **fields):
+    """Create a row whose first history record (and so its audit entry) says who created it,
+    when — the service's ``at``, which a replay sets in the past — and why."""
+    obj = model(**fields)
+    obj._history_user = by
+    obj._history_date = at
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    return obj

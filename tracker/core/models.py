@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.core.limits import COMMENT, LEGAL_TEXT, max_length_constraints
+from tracker.core.limits import COMMENT, LEGAL_TEXT, NOTE, max_length_constraints
 
 
 class Party(models.TextChoices):
@@ -171,6 +171,7 @@ def localized_sql(field: str) -> Coalesce:
 class Mineral(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=80, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -382,6 +383,18 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     visibility = visibility_field()
+    # Evidence is never deleted: a file recorded in error is withdrawn, with the reason
+    # (tracker.core.evidence.withdraw_evidence); it stays stored and downloadable, marked.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=NOTE)
     history = HistoricalRecords()
 
     objects = VisibleQuerySet.as_manager()
@@ -390,10 +403,32 @@ class Evidence(models.Model):
         ordering = ["-uploaded_at"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        constraints = [visibility_constraint("evidence")]
+        constraints = [
+            visibility_constraint("evidence"),
+            # Withdrawn means: when, by whom and why, all three.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        withdrawn_at__isnull=True,
+                        withdrawn_by__isnull=True,
+                        withdrawal_reason="",
+                    )
+                    | (
+                        models.Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False)
+                        & ~models.Q(withdrawal_reason="")
+                    )
+                ),
+                name="evidence_withdrawal_complete",
+            ),
+            *max_length_constraints("evidence", withdrawal_reason=NOTE),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def display_name(self) -> str:

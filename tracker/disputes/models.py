@@ -181,6 +181,8 @@ class DisputeEvent(models.Model):
         verbose_name=_("proposal"),
     )
 
+    history = HistoricalRecords(m2m_fields=[evidence])
+
     objects = DisputeEventQuerySet.as_manager()
 
     class Meta:

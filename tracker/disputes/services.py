@@ -46,6 +46,7 @@ from tracker.accounts.permissions import (
 )
 from tracker.core import events, twokey
 from tracker.core import services as core_services
+from tracker.core.history import create_recorded
 from tracker.core.models import Agreement, Party, Provision, Visibility
 from tracker.disputes.models import (
     CLOSED_DISPUTE_STATUSES,
@@ -193,7 +194,10 @@ def raise_dispute(
     dispute._history_date = at
     dispute.save()
     dispute.provisions.set(provisions)
-    event = DisputeEvent.objects.create(
+    event = create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
@@ -257,7 +261,10 @@ def _apply_move(
     dispute._history_date = at
     dispute._change_reason = text[:REASON_LENGTH] or None
     dispute.save(update_fields=fields)
-    event = DisputeEvent.objects.create(
+    event = create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
         dispute=dispute,
         kind=DisputeEvent.Kind.TRANSITION,
         author=user,
@@ -309,7 +316,10 @@ def propose_decision(
     proposal._history_date = at
     proposal._change_reason = text[:REASON_LENGTH]
     proposal.save()
-    DisputeEvent.objects.create(
+    create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
         dispute=dispute,
         kind=DisputeEvent.Kind.PROPOSAL,
         author=user,
@@ -367,7 +377,10 @@ def reject(
     proposal._history_date = at
     proposal._change_reason = reason.strip()[:REASON_LENGTH] or None
     twokey.decide(proposal, twokey.Outcome.REJECTED, by=user, at=at, note=reason)
-    DisputeEvent.objects.create(
+    create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
         dispute=dispute,
         kind=DisputeEvent.Kind.REJECTION,
         author=user,
@@ -396,8 +409,15 @@ def record_position(
     dispute._history_date = at
     dispute._change_reason = position[:REASON_LENGTH]
     dispute.save(update_fields=["responding_position"])
-    event = DisputeEvent.objects.create(
-        dispute=dispute, kind=DisputeEvent.Kind.POSITION, author=user, created_at=at, text=position
+    event = create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
+        dispute=dispute,
+        kind=DisputeEvent.Kind.POSITION,
+        author=user,
+        created_at=at,
+        text=position,
     )
     events.dispute_moved.send(Dispute, dispute=dispute, event=event, actor=user, at=at)
     return event
@@ -415,8 +435,15 @@ def add_comment(
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write a comment.")})
-    return DisputeEvent.objects.create(
-        dispute=dispute, kind=DisputeEvent.Kind.COMMENT, author=user, created_at=at, text=text
+    return create_recorded(
+        DisputeEvent,
+        by=user,
+        at=at,
+        dispute=dispute,
+        kind=DisputeEvent.Kind.COMMENT,
+        author=user,
+        created_at=at,
+        text=text,
     )
 
 

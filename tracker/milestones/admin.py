@@ -1,77 +1,26 @@
-"""Admin of milestones: staff keep the reference data (titles, parties, lead organisation)
-up to date.
+"""Admin of milestones and their progress log: shown, with their history, never changed here.
 
-The workflow fields (status, progress, completion, verification, version) are read-only
-here: they change only through tracker/milestones/services.py, which checks the rules and
-writes the progress log. So is a milestone's due date once it exists: moving it is
-re-planning, which needs a reason and is done on the planning pages; the admin sets a due
-date only on a milestone it adds. The progress log itself is read-only.
+No silent rewrites (tracker.core.admin_history): a milestone is added, edited, re-planned and
+cancelled on the planning pages (tracker.planning), each with its rules and a reason; its
+status, progress and verification change through tracker/milestones/services.py, which writes
+the progress log. The admin lists and shows milestones and the log, with no add, change,
+delete or revert.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.core.admin_history import ReadOnlyInline, WorkflowRecordAdmin
 from tracker.milestones.models import Milestone, ProgressUpdate
 
-WORKFLOW_FIELDS = (
-    # The first planned due date: set when the milestone is created, never changed.
-    "baseline_due",
-    "status",
-    "percent_complete",
-    "completed_on",
-    "verified_by",
-    "verified_at",
-    "version",
-)
 
-DUE_DATE_HELP = _(
-    "Set when the milestone is added. Moving it later is re-planning: do it on the "
-    "milestone's planning page, which asks for the reason and keeps the first (baseline) date."
-)
-
-
-class MilestoneAdminForm(forms.ModelForm):
-    class Meta:
-        model = Milestone
-        # What staff edit; the workflow fields are shown read-only beside these.
-        fields = (
-            "provision",
-            "title",
-            "title_uk",
-            "description",
-            "description_uk",
-            "responsible_party",
-            "lead_organisation",
-            "due_date",
-        )
-        help_texts = {"due_date": DUE_DATE_HELP}
-
-
-class MilestoneInlineForm(MilestoneAdminForm):
-    """A row of a provision's milestones: a new row takes a due date, an existing one shows
-    its date and ignores any other value posted for it."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["due_date"].disabled = True
-
-
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     """A provision's milestones on the provision's admin page (tracker.provisions.admin)."""
 
     model = Milestone
-    form = MilestoneInlineForm
-    extra = 0
     fields = (
         "title",
-        "title_uk",
         "responsible_party",
         "lead_organisation",
         "due_date",
@@ -79,14 +28,12 @@ class MilestoneInline(admin.TabularInline):
         "percent_complete",
         "verified_at",
     )
-    readonly_fields = ("status", "percent_complete", "verified_at")
-    autocomplete_fields = ("lead_organisation",)
+    readonly_fields = fields
     show_change_link = True
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
-    form = MilestoneAdminForm
+class MilestoneAdmin(WorkflowRecordAdmin):
     list_display = (
         "title",
         "provision",
@@ -108,27 +55,12 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_select_related = ("provision", "lead_organisation")
     date_hierarchy = "due_date"
     list_per_page = 50
-    autocomplete_fields = ("provision", "lead_organisation")
-
-    def get_readonly_fields(self, request, obj: Milestone | None = None) -> tuple[str, ...]:
-        if obj is None:
-            return WORKFLOW_FIELDS
-        return (*WORKFLOW_FIELDS, "due_date")
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(WorkflowRecordAdmin):
     list_display = ("milestone", "author", "created_at", "kind", "old_status", "new_status")
     list_filter = ("kind", "new_status")
     search_fields = ("note", "milestone__title")
     list_select_related = ("milestone", "author")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

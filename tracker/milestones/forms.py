@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.evidence import upload_help_text
+from tracker.core.evidence import WITHDRAWAL_REASON_CHARS, upload_help_text
 from tracker.core.forms import visibility_field
 from tracker.milestones.models import Status
 from tracker.milestones.services import NOTE_MAX_CHARS
@@ -78,3 +78,13 @@ class ReturnForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Give the reason for returning the milestone.")},
     )
+
+
+class WithdrawEvidenceForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the file withdrawn?"),
+        max_length=WITHDRAWAL_REASON_CHARS,
+        help_text=_("The file stays on record, marked withdrawn, with this reason."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -281,8 +281,7 @@ class ProgressUpdate(models.Model):
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
     visibility = visibility_field()
-    # Only a change of visibility is an edit of an entry; the entry itself is the log.
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     objects = VisibleQuerySet.as_manager()
 

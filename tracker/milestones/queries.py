@@ -175,7 +175,10 @@ def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
 
 def visible_evidence(user) -> Prefetch:
     """The evidence files of progress updates, as far as ``user`` may see them."""
-    return Prefetch("evidence", queryset=Evidence.objects.visible_to(user))
+    return Prefetch(
+        "evidence",
+        queryset=Evidence.objects.visible_to(user).select_related("uploaded_by", "withdrawn_by"),
+    )
 
 
 def activity_rows(

@@ -40,11 +40,8 @@ from tracker.accounts.permissions import (
 )
 from tracker.core import events
 from tracker.core import services as core_services
-from tracker.core.evidence import (
-    MAX_FILES_PER_REQUEST,
-    store_evidence,
-    upload_errors,
-)
+from tracker.core.evidence import MAX_FILES_PER_REQUEST, store_evidence, upload_errors
+from tracker.core.history import create_recorded
 from tracker.core.limits import NOTE
 from tracker.core.models import Evidence, Provision, ResponsibleParty, Visibility
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
@@ -183,7 +180,10 @@ def update_progress(
         if visibility not in Visibility.values:
             raise ValidationError({"visibility": _("Choose who may read it.")})
         _store_files(files, user, stored, visibility)
-        update = ProgressUpdate.objects.create(
+        update = create_recorded(
+            ProgressUpdate,
+            by=user,
+            at=at,
             milestone=current,
             author=user,
             created_at=at,
@@ -234,7 +234,10 @@ def verify(
             _("Only a completed milestone that is not yet verified can be verified.")
         )
     current.verified_by, current.verified_at = user, at
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -280,7 +283,10 @@ def return_for_rework(
     old_status = current.status
     current.status = Status.IN_PROGRESS
     current.completed_on = current.verified_by = current.verified_at = None
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -445,7 +451,10 @@ def create_milestone(
     milestone._history_user = user
     milestone._history_date = at
     milestone.save()
-    ProgressUpdate.objects.create(
+    create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=milestone,
         author=user,
         created_at=at,
@@ -502,7 +511,10 @@ def edit_milestone(
         setattr(current, name, values[name])
     labels = [str(Milestone._meta.get_field(name).verbose_name) for name in changed]
     summary = _("Changed: %(fields)s.") % {"fields": ", ".join(labels)}
-    ProgressUpdate.objects.create(
+    create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -545,7 +557,10 @@ def replan_milestone(
     _raise(errors)
     old_due = current.due_date
     current.due_date = due_date
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,
@@ -589,7 +604,10 @@ def cancel_milestone(
         raise ValidationError({"reason": reason_errors})
     old_status = current.status
     current.status = Status.CANCELLED
-    update = ProgressUpdate.objects.create(
+    update = create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
         milestone=current,
         author=user,
         created_at=at,

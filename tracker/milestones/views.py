@@ -37,8 +37,9 @@ from tracker.accounts.permissions import (
     can_update_milestone,
     can_verify_milestone,
     can_view,
+    can_withdraw_evidence,
 )
-from tracker.core.evidence import download_name
+from tracker.core.evidence import download_name, withdraw_evidence
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.models import Evidence, Visibility
 from tracker.core.paging import page_by_ids
@@ -47,7 +48,7 @@ from tracker.core.views import visibility_page
 from tracker.core.workspace import enter, workspace_page
 from tracker.milestones import services
 from tracker.milestones.filters import ActivityFilter, MilestoneFilter
-from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm
+from tracker.milestones.forms import ProgressForm, ReturnForm, VerifyForm, WithdrawEvidenceForm
 from tracker.milestones.models import Milestone, ProgressUpdate
 from tracker.milestones.queries import (
     activity_rows,
@@ -470,3 +471,48 @@ def evidence_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             request.user, evidence, visibility, reason
         ),
     )
+
+
+def _withdraw_next(request: HtmxHttpRequest) -> str:
+    """Where the page goes after a withdrawal: the page the file was listed on."""
+    candidate = request.POST.get("next") or request.GET.get("next", "")
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def evidence_withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a file, with the reason (the file is kept). A plain page with the form, or,
+    with htmx, the form in place of the file's line and the line marked withdrawn after."""
+    evidence = get_object_or_404(
+        Evidence.objects.visible_to(request.user).select_related("uploaded_by", "withdrawn_by"),
+        pk=pk,
+    )
+    if not can_withdraw_evidence(request.user, evidence):
+        raise PermissionDenied
+    next_url = _withdraw_next(request)
+    form = WithdrawEvidenceForm(request.POST or None, initial={"next": next_url})
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence = withdraw_evidence(evidence, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if request.htmx:
+                return render(
+                    request, "partials/evidence_item.html", {"file": evidence, "next": next_url}
+                )
+            messages.success(
+                request,
+                _("“%(name)s” is withdrawn. It stays on record, marked withdrawn.")
+                % {"name": evidence.display_name},
+            )
+            return redirect(next_url)
+    template = "milestones/evidence_withdraw.html"
+    if request.htmx:
+        template += "#withdraw_form"
+    return render(request, template, {"evidence": evidence, "form": form, "next": next_url})

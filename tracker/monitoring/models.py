@@ -76,7 +76,7 @@ class MonitoringCheck(models.Model):
     visibility = visibility_field()
     # Raised by every correction: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     objects = VisibleQuerySet.as_manager()
 

@@ -237,7 +237,12 @@ def check_history(check: MonitoringCheck, user) -> list[HistoryEntry]:
             summary = _("Check recorded")
         else:
             changed = changed_fields(record, previous, CHECK_FIELDS)
-            summary = _("Check changed: %(fields)s") % {"fields": ", ".join(changed) or "—"}
+            if not changed:
+                # A record of the evidence links alone (the files are listed on the page, and
+                # the audit log has the record): nothing of the check's own to tell.
+                previous = record
+                continue
+            summary = _("Check changed: %(fields)s") % {"fields": ", ".join(changed)}
         entries.append(HistoryEntry(record.history_date, record.history_user, summary))
         previous = record
     action_records = (

@@ -167,7 +167,9 @@ def _detail_context(
     enter(request, check.provision.agreement, switch_to="monitoring:list")
     return {
         "check": check,
-        "evidence": check.evidence.visible_to(request.user).order_by("uploaded_at"),
+        "evidence": check.evidence.visible_to(request.user)
+        .select_related("uploaded_by", "withdrawn_by")
+        .order_by("uploaded_at"),
         "chain": follow_up_chain(check, request.user),
         "actions": _action_rows(check, request.user, close_form),
         "action_form": action_form or ActionForm(check=check),

@@ -15,6 +15,11 @@ register = template.Library()
 
 # A shape beside each badge's word, so status never rests on colour alone.
 BADGE_ICONS = {
+    # The audit log's chain state and kinds of change ("changed" is the import's, below).
+    "intact": "✓",
+    "broken": "✗",
+    "created": "+",
+    "deleted": "−",
     "not_started": "○",
     "in_progress": "◐",
     "on_hold": "‖",
