@@ -277,7 +277,9 @@ def test_each_correction_raises_the_version(login, monitor, check):
     assert 'name="version" value="2"' in client.get(f"/checks/{check.pk}/").content.decode()
 
 
-def test_new_evidence_alone_raises_the_version_without_an_empty_history_entry(monitor, check):
+def test_new_evidence_alone_raises_the_version_and_the_history_records_only_the_link(
+    monitor, check
+):
     unchanged = {name: getattr(check, name) for name in services.CHECK_FIELDS}
     upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     records = check.history.count()
@@ -287,4 +289,9 @@ def test_new_evidence_alone_raises_the_version_without_an_empty_history_entry(mo
     check.refresh_from_db()
     assert check.version == 2
     assert check.evidence.count() == 1
-    assert check.history.count() == records
+    # The check's history keeps its evidence links (and so the audit log has them); the new
+    # record differs from the one before only in them (and the version they raised).
+    assert check.history.count() == records + 1
+    newest, before = check.history.order_by("-history_id")[:2]
+    delta = newest.diff_against(before, excluded_fields=["version"])
+    assert [change.field for change in delta.changes] == ["evidence"]

@@ -235,8 +235,8 @@ def update_check(
         check._history_date = at
         check.save(update_fields=[*changed, "version"])
     elif uploads:
-        # New evidence alone changes no column the history shows: the version moves on,
-        # so a form opened before it is refused, without an empty history entry.
+        # New evidence alone changes no column: the version moves on, so a form opened
+        # before it is refused, and the history records the new links (m2m_fields), once.
         MonitoringCheck.objects.filter(pk=check.pk).update(version=F("version") + 1)
         check.version += 1
     _attach(check, uploads, user)
