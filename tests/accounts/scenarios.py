@@ -28,7 +28,7 @@ from tracker.accounts.matrix import ACTIONS, ANY, INDEPENDENT, Action, relative_
 from tracker.accounts.models import Role, User
 from tracker.core.evidence import store_evidence
 from tracker.core.models import Agreement, Category, Organisation, Provision
-from tracker.disputes.models import Dispute
+from tracker.disputes.models import Dispute, DisputeProposal
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.notifications.models import Delivery, Kind, Notification, OutgoingEmail
@@ -118,6 +118,9 @@ POST_ACTIONS = {
     "escalate_dispute",
     "resolve_dispute",
     "withdraw_dispute",
+    "concur_decision",
+    "reject_decision",
+    "change_visibility",
     "record_position",
     "comment",
     "assess_provision",
@@ -316,10 +319,28 @@ MOVE_FROM = {
 
 def _move(world: World, owner: str, to_status: str) -> Prepared:
     dispute = world.dispute(owner, MOVE_FROM[to_status])
+    if to_status in ("resolved", "withdrawn"):  # two keys: the first is a proposal
+        data = {"decision": to_status, "text": "A new data-sharing timetable is agreed."}
+        return Prepared("post", "disputes:propose", (dispute.pk,), data, "", (dispute, to_status))
     data = {"to_status": to_status, "text": "Moving the dispute on."}
-    if to_status == "resolved":
-        data["resolution"] = "A new data-sharing timetable is agreed."
     return Prepared("post", "disputes:transition", (dispute.pk,), data, "", (dispute, to_status))
+
+
+def _decide(world: World, proposer_party: str, action: str) -> Prepared:
+    """An open proposal to resolve a dispute, made by ``proposer_party``."""
+    dispute = world.dispute(proposer_party, "under_consultation")
+    proposal = DisputeProposal.objects.create(
+        dispute=dispute,
+        decision="resolved",
+        proposed_by=world.user(proposer_party),
+        proposer_party=proposer_party,
+        text="A new data-sharing timetable is agreed.",
+    )
+    if action == "concur_decision":
+        data = {"proposal": proposal.pk, "note": "Agreed."}
+        return Prepared("post", "disputes:concur", (dispute.pk,), data, "", (proposal,))
+    data = {"proposal": proposal.pk, "reason": "The timetable is too late."}
+    return Prepared("post", "disputes:reject", (dispute.pk,), data, "", (proposal,))
 
 
 def prepare(action: str, owner: str | None) -> Prepared:
@@ -411,6 +432,19 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return _move(world, owner, "resolved")
     if action == "withdraw_dispute":
         return _move(world, owner, "withdrawn")
+    if action in ("concur_decision", "reject_decision"):
+        return _decide(world, owner, action)
+    if action == "read_restricted":
+        dispute = world.dispute(owner)  # task force only, as every record by default
+        return Prepared("get", "disputes:detail", (dispute.pk,), predicate_args=())
+    if action == "export_restricted_report":
+        world.milestone("US")
+        query = f"?agreement={world.agreement.short_name}&format=csv&edition=restricted"
+        return Prepared("get", "reports:compliance", (), {}, query, ())
+    if action == "change_visibility":
+        check = world.check("JOINT")
+        data = {"visibility": "public", "reason": "The finding was published by the ministry."}
+        return Prepared("post", "monitoring:visibility", (check.pk,), data, "", ())
     if action == "record_position":
         dispute = world.dispute(owner, "acknowledged")
         data = {"responding_position": "The data were shared through the portal."}

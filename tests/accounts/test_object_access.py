@@ -1,5 +1,6 @@
 """The `get_<thing>_for_user` helpers of the views: the object for a user who may read it,
-403 for anyone else (before looking the object up), 404 when it does not exist."""
+403 for anyone else (before looking the object up), 404 when it does not exist or is a
+task-force record and the user an observer."""
 
 from __future__ import annotations
 
@@ -31,12 +32,35 @@ HELPERS = [get_milestone_for_user, get_check_for_user, get_action_for_user, get_
 IDS = [helper.__name__ for helper in HELPERS]
 
 
-@pytest.mark.parametrize("helper", HELPERS, ids=IDS)
-@pytest.mark.parametrize("reader", READERS)
+# Observers read every milestone, and only public checks, actions and disputes (below).
+PAIRS = [
+    (helper, reader)
+    for helper in HELPERS
+    for reader in READERS
+    if reader != "observer" or helper is get_milestone_for_user
+]
+
+
+@pytest.mark.parametrize(
+    ("helper", "reader"), PAIRS, ids=[f"{reader}-{helper.__name__}" for helper, reader in PAIRS]
+)
 def test_every_role_gets_the_object(request, objects, helper, reader):
     user = request.getfixturevalue(reader)
 
     assert helper(user, objects[helper].pk) == objects[helper]
+
+
+@pytest.mark.parametrize("helper", HELPERS[1:], ids=IDS[1:])
+def test_an_observer_gets_404_for_a_task_force_record_and_the_public_one(objects, observer, helper):
+    record = objects[helper]
+    with pytest.raises(Http404):
+        helper(observer, record.pk)
+    type(record).objects.filter(pk=record.pk).update(visibility="public")
+    if helper is get_action_for_user:  # an action is public only with its check
+        type(record.check_record).objects.filter(pk=record.check_record_id).update(
+            visibility="public"
+        )
+    assert helper(observer, record.pk) == record
 
 
 @pytest.mark.parametrize("helper", HELPERS, ids=IDS)

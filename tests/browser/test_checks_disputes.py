@@ -39,8 +39,8 @@ def test_monitor_records_a_non_compliant_check_with_a_corrective_action(
     expect(actions).to_contain_text("Open")
 
 
-def test_dispute_is_raised_acknowledged_discussed_and_resolved(
-    page, browser_login, member_us, chair_ua, provision
+def test_dispute_is_raised_acknowledged_discussed_and_resolved_by_both_parties(
+    page, browser_login, member_us, chair_ua, chair_us, provision
 ):
     browser_login(member_us)
     page.get_by_role("navigation").get_by_role("link", name="Disputes").click()
@@ -68,10 +68,28 @@ def test_dispute_is_raised_acknowledged_discussed_and_resolved(
     expect(page.get_by_label("Add a comment")).to_have_value("")
     assert navigations == []
 
-    resolve = page.locator("form.move-form").filter(has=page.get_by_role("button", name="Resolve"))
-    resolve.get_by_label("Resolution").fill("Data shared on Friday; the dispute is settled.")
-    resolve.get_by_role("button", name="Resolve").click()
+    # One party's co-chair proposes the resolution: the dispute stays unresolved.
+    propose = page.get_by_role("button", name="Propose this resolution")
+    resolve = page.locator("form.move-form").filter(has=propose)
+    resolve.get_by_label("Resolution you propose").fill(
+        "Data shared on Friday; the dispute is settled."
+    )
+    propose.click()
+    expect(page.locator("#proposal-pending")).to_contain_text("Resolution proposed by Chair Ua")
+    expect(page.locator("#dispute-status")).to_contain_text("Acknowledged")
+    expect(page.get_by_role("button", name="Concur")).to_have_count(0)
+    log_out(page)
+
+    # Still unresolved for everyone until the other party's co-chair concurs.
+    browser_login(chair_us)
+    page.goto(dispute_url)
+    expect(page.locator("#dispute-status")).not_to_contain_text("Resolved")
+    expect(page.locator("#proposal")).to_contain_text("Data shared on Friday")
+    page.get_by_role("button", name="Concur").click()
     expect(page.locator("#dispute-status")).to_contain_text("Resolved")
+    expect(page.locator("#timeline-list li").last).to_contain_text(
+        "concurring with the proposal of Chair Ua"
+    )
 
     page.get_by_role("navigation").get_by_role("link", name="Disputes").click()
     row = page.get_by_role("row").filter(has_text="Survey data not shared")

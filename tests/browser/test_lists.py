@@ -83,9 +83,9 @@ def many_checks(provision, monitor):
 
 
 def test_sort_headers_and_page_links_swap_only_the_results(
-    page, live_server, browser_login, observer, many_checks
+    page, live_server, browser_login, chair_us, many_checks
 ):
-    browser_login(observer)
+    browser_login(chair_us)
     page.goto(f"{live_server.url}/checks/?result=compliant")
     mark_the_page(page)
     table = page.locator("#results table")

@@ -28,9 +28,9 @@ def switch_to(page, title: str) -> None:
 
 
 def test_switching_agreement_in_the_header_and_sharing_the_address(
-    page, browser, live_server, browser_login, observer, member_ua, agreements
+    page, browser, live_server, browser_login, chair_us, member_ua, agreements
 ):
-    browser_login(observer)
+    browser_login(chair_us)
 
     # The dashboard opens on the most recently signed agreement, and says so in its address.
     expect(page).to_have_url(f"{live_server.url}/?agreement=bravo")
@@ -82,10 +82,10 @@ def test_switching_agreement_in_the_header_and_sharing_the_address(
 
 
 def test_a_detail_page_shows_its_agreement_and_switches_to_the_other_ones_list(
-    page, live_server, browser_login, observer, agreements
+    page, live_server, browser_login, chair_us, agreements
 ):
     alpha, _bravo = agreements
-    browser_login(observer)
+    browser_login(chair_us)
     page.goto(f"{live_server.url}/checks/{alpha.checks[0].pk}/")
 
     expect(page.locator("header.site-header").get_by_label("Agreement")).to_have_value("alpha")
@@ -96,9 +96,9 @@ def test_a_detail_page_shows_its_agreement_and_switches_to_the_other_ones_list(
 
 
 def test_the_activity_feed_shows_all_agreements_on_request(
-    page, live_server, browser_login, observer, agreements
+    page, live_server, browser_login, chair_us, agreements
 ):
-    browser_login(observer)
+    browser_login(chair_us)
     page.goto(f"{live_server.url}/activity/")
     expect(page).to_have_url(f"{live_server.url}/activity/?agreement=bravo")
     expect(page.locator("#results tbody tr")).to_have_count(4)

@@ -66,16 +66,16 @@ def test_with_one_agreement_no_page_redirects_or_shows_a_switcher(request, login
     assert 'name="agreement" value=' not in html
 
 
-def test_with_one_agreement_the_session_is_not_written(login, observer, alpha):
-    client = login(observer)
+def test_with_one_agreement_the_session_is_not_written(login, monitor, alpha):
+    client = login(monitor)
     client.get("/milestones/")
     client.get(reverse("milestones:detail", args=[alpha.milestone.pk]))
 
     assert SESSION_KEY not in client.session
 
 
-def test_with_one_agreement_its_short_name_in_the_url_is_accepted(login, observer, alpha):
-    response = login(observer).get("/milestones/", {"agreement": "alpha"})
+def test_with_one_agreement_its_short_name_in_the_url_is_accepted(login, monitor, alpha):
+    response = login(monitor).get("/milestones/", {"agreement": "alpha"})
 
     assert response.status_code == 200
     assert "Alpha overdue tender" in response.content.decode()
@@ -96,20 +96,20 @@ def test_a_page_without_the_parameter_redirects_once_to_the_most_recently_signed
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_the_redirect_keeps_the_filters_and_the_page(login, observer, bravo):
-    response = login(observer).get("/milestones/", {"status": "in_progress", "page": "2"})
+def test_the_redirect_keeps_the_filters_and_the_page(login, monitor, bravo):
+    response = login(monitor).get("/milestones/", {"status": "in_progress", "page": "2"})
 
     assert response["Location"] == "/milestones/?status=in_progress&page=2&agreement=bravo"
 
 
-def test_an_empty_parameter_counts_as_none(login, observer, bravo):
-    response = login(observer).get("/checks/", {"agreement": "", "result": "compliant"})
+def test_an_empty_parameter_counts_as_none(login, monitor, bravo):
+    response = login(monitor).get("/checks/", {"agreement": "", "result": "compliant"})
 
     assert response["Location"] == "/checks/?agreement=bravo&result=compliant"
 
 
-def test_the_agreement_last_chosen_is_the_default_of_the_session(login, observer, bravo):
-    client = login(observer)
+def test_the_agreement_last_chosen_is_the_default_of_the_session(login, monitor, bravo):
+    client = login(monitor)
     client.get("/checks/", {"agreement": "alpha"})
 
     assert client.session[SESSION_KEY] == "alpha"
@@ -117,8 +117,8 @@ def test_the_agreement_last_chosen_is_the_default_of_the_session(login, observer
     assert client.get("/")["Location"] == "/?agreement=alpha"
 
 
-def test_a_detail_page_makes_its_agreement_the_default(login, observer, alpha, bravo):
-    client = login(observer)
+def test_a_detail_page_makes_its_agreement_the_default(login, monitor, alpha, bravo):
+    client = login(monitor)
     client.get("/milestones/", {"agreement": "bravo"})
     client.get(reverse("monitoring:detail", args=[alpha.checks[0].pk]))
 
@@ -126,17 +126,17 @@ def test_a_detail_page_makes_its_agreement_the_default(login, observer, alpha, b
     assert client.get("/milestones/")["Location"] == "/milestones/?agreement=alpha"
 
 
-def test_a_forgotten_agreement_falls_back_to_the_most_recently_signed(login, observer, bravo):
+def test_a_forgotten_agreement_falls_back_to_the_most_recently_signed(login, monitor, bravo):
     Agreement.objects.create(title="Empty", short_name="empty", signed_on="2020-01-01", place="-")
-    client = login(observer)
+    client = login(monitor)
     client.get("/milestones/", {"agreement": "empty"})
     Agreement.objects.filter(short_name="empty").delete()
 
     assert client.get("/milestones/")["Location"] == "/milestones/?agreement=bravo"
 
 
-def test_an_htmx_fragment_is_not_redirected(login, observer, alpha, bravo):
-    client = login(observer)
+def test_an_htmx_fragment_is_not_redirected(login, monitor, alpha, bravo):
+    client = login(monitor)
     client.get("/milestones/", {"agreement": "alpha"})
 
     response = client.get("/milestones/", {"status": "in_progress"}, headers=HTMX)
@@ -172,8 +172,8 @@ def test_a_post_without_the_parameter_is_not_redirected(login, member_us, alpha,
 
 
 @pytest.mark.parametrize("url", LIST_PAGES)
-def test_an_unknown_short_name_answers_404_with_the_known_agreements(login, observer, bravo, url):
-    response = login(observer).get(url, {"agreement": "no-such-agreement", "page": "3"})
+def test_an_unknown_short_name_answers_404_with_the_known_agreements(login, monitor, bravo, url):
+    response = login(monitor).get(url, {"agreement": "no-such-agreement", "page": "3"})
 
     assert response.status_code == 404
     html = response.content.decode()
@@ -184,15 +184,15 @@ def test_an_unknown_short_name_answers_404_with_the_known_agreements(login, obse
     assert f'href="{url}?agreement=bravo"' in html
 
 
-def test_an_unknown_short_name_answers_404_with_one_agreement_too(login, observer, alpha):
-    response = login(observer).get("/milestones/", {"agreement": "bravo"})
+def test_an_unknown_short_name_answers_404_with_one_agreement_too(login, monitor, alpha):
+    response = login(monitor).get("/milestones/", {"agreement": "bravo"})
 
     assert response.status_code == 404
     assert 'href="/milestones/?agreement=alpha"' in response.content.decode()
 
 
-def test_an_unknown_short_name_is_escaped(login, observer, alpha):
-    response = login(observer).get("/milestones/", {"agreement": "<script>x</script>"})
+def test_an_unknown_short_name_is_escaped(login, monitor, alpha):
+    response = login(monitor).get("/milestones/", {"agreement": "<script>x</script>"})
 
     assert response.status_code == 404
     assert "<script>x</script>" not in response.content.decode()
@@ -200,8 +200,8 @@ def test_an_unknown_short_name_is_escaped(login, observer, alpha):
 
 
 @pytest.mark.parametrize("url", [page for page in LIST_PAGES if page != "/activity/"])
-def test_all_agreements_is_offered_by_the_activity_feed_only(login, observer, bravo, url):
-    assert login(observer).get(url, {"agreement": "all"}).status_code == 404
+def test_all_agreements_is_offered_by_the_activity_feed_only(login, monitor, bravo, url):
+    assert login(monitor).get(url, {"agreement": "all"}).status_code == 404
 
 
 def test_a_person_without_a_role_learns_nothing_about_agreements(login, outsider, alpha):
@@ -231,10 +231,10 @@ def test_no_agreement_may_be_called_all(db):
 
 
 def test_the_switcher_is_a_labelled_get_form_that_keeps_the_page_and_its_filters(
-    login, observer, alpha, bravo
+    login, monitor, alpha, bravo
 ):
     html = (
-        login(observer)
+        login(monitor)
         .get(
             "/milestones/",
             {"agreement": "alpha", "status": "in_progress", "page": "2", "provision": "1"},
@@ -258,16 +258,16 @@ def test_the_switcher_is_a_labelled_get_form_that_keeps_the_page_and_its_filters
     assert "<script" not in form and "style=" not in form and "hx-on" not in form
 
 
-def test_the_activity_switcher_offers_all_agreements(login, observer, bravo):
-    html = login(observer).get("/activity/", {"agreement": "all"}).content.decode()
+def test_the_activity_switcher_offers_all_agreements(login, monitor, bravo):
+    html = login(monitor).get("/activity/", {"agreement": "all"}).content.decode()
 
     assert '<option value="all" selected>All agreements</option>' in switcher(html)
 
 
 def test_the_switcher_of_a_detail_page_shows_its_agreement_and_opens_the_list(
-    login, observer, alpha, bravo
+    login, monitor, alpha, bravo
 ):
-    client = login(observer)
+    client = login(monitor)
     pages = {
         reverse("provision_detail", args=[alpha.provision.pk]): "/provisions/",
         reverse("milestones:detail", args=[alpha.milestone.pk]): "/milestones/",
@@ -304,8 +304,8 @@ def test_detail_pages_link_back_to_the_lists_of_their_agreement(
     assert 'href="/milestones/?agreement=alpha"' in milestone.content.decode()
 
 
-def test_a_list_fragment_brings_the_switcher_with_the_new_filters(login, observer, bravo):
-    response = login(observer).get(
+def test_a_list_fragment_brings_the_switcher_with_the_new_filters(login, monitor, bravo):
+    response = login(monitor).get(
         "/checks/",
         {"agreement": "alpha", "result": "non_compliant"},
         headers={**HTMX, "HX-Current-URL": "http://testserver/checks/?agreement=alpha"},
@@ -352,22 +352,22 @@ def test_within_refuses_a_model_that_belongs_to_no_agreement(alpha):
 
 
 def test_a_third_agreement_is_offered_in_signing_order(
-    login, observer, member_ua, monitor, member_us, bravo
+    login, staff_admin, member_ua, monitor, member_us, bravo
 ):
     build_agreement(
         "charlie", author=member_ua, monitor=monitor, raiser=member_us, signed_on="2024-01-01"
     )
-    html = login(observer).get("/", {"agreement": "charlie"}).content.decode()
+    html = login(staff_admin).get("/", {"agreement": "charlie"}).content.decode()
 
     assert re.findall(r'<option value="([^"]+)"', switcher(html)) == ["bravo", "alpha", "charlie"]
 
 
-def test_agreement_titles_are_shown_escaped(login, observer, alpha):
+def test_agreement_titles_are_shown_escaped(login, monitor, alpha):
     payload = '"><img src=x onerror=alert(1)>'
     Agreement.objects.create(
         title=f"Hostile {payload}", short_name="hostile", signed_on="2026-06-01", place="-"
     )
-    client = login(observer)
+    client = login(monitor)
 
     for response in (
         client.get("/milestones/", {"agreement": "alpha"}),

@@ -49,8 +49,8 @@ def options(html: str, name: str) -> list[str]:
 
 @pytest.mark.parametrize("short_name", ["alpha", "bravo"])
 @pytest.mark.parametrize("url", LISTS)
-def test_each_page_shows_only_its_agreements_rows(login, observer, both, url, short_name):
-    html = page(login(observer), url, short_name)
+def test_each_page_shows_only_its_agreements_rows(login, monitor, both, url, short_name):
+    html = page(login(monitor), url, short_name)
 
     mine, theirs = both[short_name], both[other(short_name)]
     assert mine.tag in html
@@ -60,9 +60,9 @@ def test_each_page_shows_only_its_agreements_rows(login, observer, both, url, sh
 @pytest.mark.parametrize("short_name", ["alpha", "bravo"])
 @pytest.mark.parametrize("url", LISTS[1:])
 def test_each_lists_htmx_fragment_shows_only_its_agreements_rows(
-    login, observer, both, url, short_name
+    login, monitor, both, url, short_name
 ):
-    response = login(observer).get(url, {"agreement": short_name}, headers=HTMX)
+    response = login(monitor).get(url, {"agreement": short_name}, headers=HTMX)
     html = response.content.decode()
 
     assert "<html" not in html
@@ -70,8 +70,8 @@ def test_each_lists_htmx_fragment_shows_only_its_agreements_rows(
     assert both[other(short_name)].tag not in html.replace(switcher(html), "")
 
 
-def test_milestone_list_counts_and_offers_only_its_agreements_provisions(login, observer, both):
-    client = login(observer)
+def test_milestone_list_counts_and_offers_only_its_agreements_provisions(login, monitor, both):
+    client = login(monitor)
     alpha, bravo = page(client, "/milestones/", "alpha"), page(client, "/milestones/", "bravo")
 
     assert "4 milestones match" in alpha
@@ -88,9 +88,9 @@ def test_milestone_list_counts_and_offers_only_its_agreements_provisions(login, 
     ]
 
 
-def test_a_provision_of_another_agreement_filters_nothing_in(login, observer, both):
+def test_a_provision_of_another_agreement_filters_nothing_in(login, monitor, both):
     bravo_provision = both["bravo"].provision.pk
-    html = page(login(observer), "/milestones/", "alpha", provision=bravo_provision)
+    html = page(login(monitor), "/milestones/", "alpha", provision=bravo_provision)
 
     assert "Select a valid choice" in html
     assert "Bravo" not in html
@@ -114,8 +114,8 @@ def test_an_inline_update_counts_the_milestones_of_its_pages_agreement(login, me
     assert "4 milestones match" in response.content.decode()
 
 
-def test_provision_list_has_no_agreement_filter_of_its_own(login, observer, both):
-    html = page(login(observer), "/provisions/", "alpha")
+def test_provision_list_has_no_agreement_filter_of_its_own(login, monitor, both):
+    html = page(login(monitor), "/provisions/", "alpha")
 
     assert 'name="agreement"' in html  # the workspace's hidden field
     assert '<select name="agreement"' not in html
@@ -123,16 +123,16 @@ def test_provision_list_has_no_agreement_filter_of_its_own(login, observer, both
 
 
 @pytest.mark.parametrize("url", ["/milestones/", "/checks/", "/disputes/", "/activity/"])
-def test_filter_forms_and_sort_links_keep_the_agreement(login, observer, both, url):
-    html = login(observer).get(url, {"agreement": "alpha"}).content.decode()
+def test_filter_forms_and_sort_links_keep_the_agreement(login, monitor, both, url):
+    html = login(monitor).get(url, {"agreement": "alpha"}).content.decode()
 
     assert '<input type="hidden" name="agreement" value="alpha">' in html
     for link in re.findall(r'<th[^>]*><a href="([^"]+)"', html):
         assert "agreement=alpha" in link
 
 
-def test_checks_and_disputes_lists_offer_only_their_agreements_provisions(login, observer, both):
-    client = login(observer)
+def test_checks_and_disputes_lists_offer_only_their_agreements_provisions(login, monitor, both):
+    client = login(monitor)
     for url in ("/checks/", "/disputes/"):
         html = page(client, url, "alpha")
         assert options(html, "provision") == [
@@ -142,8 +142,8 @@ def test_checks_and_disputes_lists_offer_only_their_agreements_provisions(login,
         ]
 
 
-def test_activity_of_all_agreements_mixes_them_and_says_which_is_which(login, observer, both):
-    html = login(observer).get("/activity/", {"agreement": "all"}).content.decode()
+def test_activity_of_all_agreements_mixes_them_and_says_which_is_which(login, monitor, both):
+    html = login(monitor).get("/activity/", {"agreement": "all"}).content.decode()
 
     assert "11 entries" in html
     assert "alpha · P-01" in html and "bravo · P-01" in html
@@ -151,16 +151,16 @@ def test_activity_of_all_agreements_mixes_them_and_says_which_is_which(login, ob
     assert "bravo · P-02 Bravo environmental safeguards" in options(html, "provision")
 
 
-def test_activity_of_one_agreement_does_not_say_which(login, observer, both):
-    html = page(login(observer), "/activity/", "alpha")
+def test_activity_of_one_agreement_does_not_say_which(login, monitor, both):
+    html = page(login(monitor), "/activity/", "alpha")
 
     assert "4 entries" in html
     assert "alpha · P-01" not in html
 
 
 @pytest.mark.parametrize("short_name", ["alpha", "bravo"])
-def test_dashboard_counts_and_charts_one_agreement(login, observer, both, short_name):
-    html = page(login(observer), "/", short_name)
+def test_dashboard_counts_and_charts_one_agreement(login, monitor, both, short_name):
+    html = page(login(monitor), "/", short_name)
 
     milestones = Milestone.objects.filter(provision__agreement=both[short_name].agreement)
     cards = {
@@ -176,8 +176,8 @@ def test_dashboard_counts_and_charts_one_agreement(login, observer, both, short_
     assert f"{both[short_name].tag} survey data dispute" in html
 
 
-def test_dashboard_links_stay_in_the_agreement(login, observer, both):
-    html = page(login(observer), "/", "alpha")
+def test_dashboard_links_stay_in_the_agreement(login, monitor, both):
+    html = page(login(monitor), "/", "alpha")
 
     assert 'href="/milestones/?schedule=overdue&amp;agreement=alpha"' in html
     assert 'href="/checks/?open_actions=yes&amp;agreement=alpha"' in html
@@ -197,8 +197,8 @@ def download(client, short_name: str, export_format: str) -> bytes:
 
 
 @pytest.mark.parametrize("short_name", ["alpha", "bravo"])
-def test_report_preview_is_of_the_workspaces_agreement(login, observer, both, short_name):
-    html = page(login(observer), "/reports/compliance/", short_name)
+def test_report_preview_is_of_the_workspaces_agreement(login, monitor, both, short_name):
+    html = page(login(monitor), "/reports/compliance/", short_name)
     mine, theirs = both[short_name], both[other(short_name)]
 
     assert f'<h2 id="report-title">{mine.agreement.title}</h2>' in html
@@ -208,19 +208,19 @@ def test_report_preview_is_of_the_workspaces_agreement(login, observer, both, sh
 
 
 def test_report_field_follows_the_workspace_and_names_agreements_by_short_name(
-    login, observer, both
+    login, monitor, both
 ):
-    html = login(observer).get("/reports/compliance/", {"agreement": "alpha"}).content.decode()
+    html = login(monitor).get("/reports/compliance/", {"agreement": "alpha"}).content.decode()
 
     field = re.search(r'<select name="agreement".*?</select>', html, re.S).group(0)
     assert '<option value="alpha" selected>Alpha cooperation agreement</option>' in field
     assert '<option value="bravo">Bravo cooperation agreement</option>' in field
 
 
-def test_report_fragment_brings_the_switcher_of_the_chosen_agreement(login, observer, both):
+def test_report_fragment_brings_the_switcher_of_the_chosen_agreement(login, monitor, both):
     # Choosing another agreement in the report's own field swaps the report with htmx; the
     # header's switcher follows.
-    response = login(observer).get(
+    response = login(monitor).get(
         "/reports/compliance/",
         {"agreement": "alpha", "party": "UA"},
         headers={**HTMX, "HX-Current-URL": "http://testserver/reports/compliance/?agreement=bravo"},
@@ -233,8 +233,8 @@ def test_report_fragment_brings_the_switcher_of_the_chosen_agreement(login, obse
 
 
 @pytest.mark.parametrize("short_name", ["alpha", "bravo"])
-def test_report_csv_xlsx_and_pdf_hold_only_their_agreements_rows(login, observer, both, short_name):
-    client = login(observer)
+def test_report_csv_xlsx_and_pdf_hold_only_their_agreements_rows(login, monitor, both, short_name):
+    client = login(monitor)
     mine, theirs = both[short_name], both[other(short_name)]
     expected = set(
         Milestone.objects.filter(provision__agreement=mine.agreement).values_list(

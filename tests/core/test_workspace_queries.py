@@ -31,7 +31,7 @@ PAGES = {
     "provision_detail": 13,
     "milestone_detail": 8,
     "check_detail": 13,
-    "dispute_detail": 8,
+    "dispute_detail": 9,  # with the open two-key proposal
 }
 
 

@@ -285,21 +285,36 @@ def milestone_csv_row(client, as_of: str, title: str) -> dict[str, str]:
     ],
 )
 def test_the_report_as_of_a_past_day_shows_the_sample_as_it_stood(
-    sample_data, login, observer, as_of, status, percent, note
+    sample_data, login, monitor, as_of, status, percent, note
 ):
     title = "Disclose the beneficial owners of every licence holder"
 
-    row = milestone_csv_row(login(observer), as_of, title)
+    row = milestone_csv_row(login(monitor), as_of, title)
 
     assert (row["Status"], row["Percent complete"]) == (status, percent)
     assert row["Latest progress note"].startswith(note)
 
 
 def test_the_report_as_of_a_past_day_shows_a_verification_from_that_day_on(
-    sample_data, login, observer
+    sample_data, login, monitor
 ):
-    client = login(observer)
+    client = login(monitor)
     title = "Publish the open register of subsoil-use licences"
 
     assert milestone_csv_row(client, "2026-01-08", title)["Verified"] == "No"
     assert milestone_csv_row(client, "2026-01-09", title)["Verified"] == "Yes"
+
+
+def test_observers_see_the_few_public_records_of_the_sample(sample_data, login, observer):
+    """The sample marks two progress notes and two checks public; the rest is the task
+    force's."""
+    client = login(observer)
+    checks = client.get("/checks/").context["page"].object_list
+    assert sorted(check.criterion[:30] for check in checks) == [
+        "The annual compliance report i",
+        "The beneficial owners of every",
+    ]
+    activity = client.get("/activity/").content.decode()
+    assert "Register published as open data." in activity
+    assert "Data requests sent to all 412 licence holders." not in activity
+    assert not client.get("/disputes/").context["page"].object_list

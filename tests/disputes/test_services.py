@@ -53,22 +53,22 @@ def test_provisions_must_belong_to_the_agreement(member_us, provision, agreement
     assert not Dispute.objects.exists()
 
 
-# Who makes each allowed move in these tests, for a dispute raised by the US.
+# Who makes each allowed single-key move in these tests, for a dispute raised by the US.
+# Resolving and withdrawing take two keys: tests/disputes/test_two_key.py.
 MOVER = {
     S.ACKNOWLEDGED: "chair_ua",
     S.UNDER_CONSULTATION: "chair_us",
     S.ESCALATED: "chair_ua",
-    S.RESOLVED: "chair_us",
-    S.WITHDRAWN: "member_us",
 }
-ALLOWED = [
+GRAPH = [
     (source, target) for source, targets in services.ALLOWED_MOVES.items() for target in targets
 ]
+ALLOWED = [(source, target) for source, target in GRAPH if target in MOVER]
 REFUSED = [
     (source, target)
     for source in S.values
     for target in S.values
-    if target != S.RAISED and (source, target) not in ALLOWED
+    if target != S.RAISED and (source, target) not in GRAPH
 ]
 
 
@@ -78,9 +78,7 @@ def test_allowed_move_changes_status_and_writes_history_and_event(request, dispu
     set_status(dispute, source)
     history_before = dispute.history.count()
 
-    moved = services.move_dispute(
-        user, dispute, target, "Note on the move", resolution="Agreed plan"
-    )
+    moved = services.move_dispute(user, dispute, target, "Note on the move")
 
     assert moved.status == target
     assert dispute.history.count() == history_before + 1
@@ -103,7 +101,7 @@ def test_move_outside_the_graph_is_refused_with_the_reason_and_changes_nothing(
     before = snapshot(dispute)
 
     with pytest.raises(ValidationError) as refused:
-        services.move_dispute(chair_ua, dispute, target, "Try", resolution="Plan")
+        services.move_dispute(chair_ua, dispute, target, "Try")
 
     message = " ".join(refused.value.messages)
     assert "cannot become" in message or "record is closed" in message
@@ -118,38 +116,25 @@ def test_only_the_responding_partys_co_chair_acknowledges(request, dispute, user
     assert snapshot(dispute) == before
 
 
-@pytest.mark.parametrize("target", [S.UNDER_CONSULTATION, S.ESCALATED, S.RESOLVED])
-def test_members_cannot_consult_escalate_or_resolve(member_us, member_ua, dispute, target):
+@pytest.mark.parametrize("target", [S.UNDER_CONSULTATION, S.ESCALATED])
+def test_members_cannot_consult_or_escalate(member_us, member_ua, dispute, target):
     set_status(dispute, S.ACKNOWLEDGED)
     before = snapshot(dispute)
     for member in (member_us, member_ua):
         with pytest.raises(PermissionDenied):
-            services.move_dispute(member, dispute, target, resolution="Plan")
+            services.move_dispute(member, dispute, target)
     assert snapshot(dispute) == before
 
 
-def test_responding_party_cannot_withdraw_the_dispute(chair_ua, dispute):
-    before = snapshot(dispute)
-    with pytest.raises(PermissionDenied):
-        services.move_dispute(chair_ua, dispute, S.WITHDRAWN)
-    assert snapshot(dispute) == before
-
-
-def test_resolving_needs_the_resolution_and_records_its_date(chair_ua, dispute):
+@pytest.mark.parametrize("target", [S.RESOLVED, S.WITHDRAWN])
+def test_nobody_resolves_or_withdraws_a_dispute_in_one_step(chair_us, chair_ua, dispute, target):
     set_status(dispute, S.UNDER_CONSULTATION)
     before = snapshot(dispute)
-
-    with pytest.raises(ValidationError) as refused:
-        services.move_dispute(chair_ua, dispute, S.RESOLVED, "No text", resolution="   ")
-    assert "resolution" in refused.value.message_dict
+    for chair in (chair_us, chair_ua):
+        with pytest.raises(ValidationError) as refused:
+            services.move_dispute(chair, dispute, target, "Settled")
+        assert refused.value.code == "two_key"
     assert snapshot(dispute) == before
-
-    resolved = services.move_dispute(
-        chair_ua, dispute, S.RESOLVED, resolution="Data shared by May."
-    )
-    assert resolved.resolution == "Data shared by May."
-    assert resolved.resolved_on == timezone.localdate()
-    assert dispute.events.last().text == "Data shared by May."
 
 
 def test_a_stale_move_reads_the_current_status(chair_ua, chair_us, dispute):
@@ -206,11 +191,17 @@ def test_response_is_overdue_only_while_still_raised_after_the_due_date(dispute)
     assert not set_status(dispute, S.ACKNOWLEDGED).response_overdue
 
 
-def test_moves_for_lists_only_what_the_user_may_do_now(chair_ua, member_us, dispute):
+def test_moves_for_lists_only_what_the_user_may_do_now(chair_ua, chair_us, member_us, dispute):
     assert services.moves_for(chair_ua, dispute) == [S.ACKNOWLEDGED]
-    assert services.moves_for(member_us, dispute) == [S.WITHDRAWN]
+    assert services.moves_for(member_us, dispute) == []
+    assert services.proposals_for(chair_us, dispute) == [S.WITHDRAWN]
+    assert services.proposals_for(chair_ua, dispute) == []
+    set_status(dispute, S.UNDER_CONSULTATION)
+    assert services.proposals_for(chair_ua, dispute) == [S.RESOLVED]
+    assert services.proposals_for(member_us, dispute) == []
     set_status(dispute, S.RESOLVED)
     assert services.moves_for(chair_ua, dispute) == []
+    assert services.proposals_for(chair_us, dispute) == []
 
 
 # --- the moment of each change -------------------------------------------------------------
@@ -230,24 +221,27 @@ def test_a_dispute_raised_at_a_past_moment_is_dated_then(member_us, provision):
 
 
 def test_moves_positions_and_comments_at_past_moments_are_dated_then(
-    chair_ua, member_ua, monitor, dispute
+    chair_ua, chair_us, member_ua, monitor, dispute
 ):
-    moments = [PAST + datetime.timedelta(days=n) for n in (1, 2, 3, 4)]
+    moments = [PAST + datetime.timedelta(days=n) for n in (1, 2, 3, 4, 5)]
 
     services.move_dispute(chair_ua, dispute, S.ACKNOWLEDGED, "Received.", at=moments[0])
     services.record_position(member_ua, dispute, "Our view.", at=moments[1])
     services.add_comment(monitor, dispute, "Noted.", at=moments[2])
-    dispute = services.move_dispute(
-        chair_ua, dispute, S.RESOLVED, resolution="Agreed schedule.", at=moments[3]
+    proposal = services.propose_decision(
+        chair_ua, dispute, S.RESOLVED, "Agreed schedule.", at=moments[3]
     )
+    dispute = services.concur(chair_us, proposal, at=moments[4])
 
     events = list(dispute.events.order_by("id"))
     assert [event.created_at for event in events[1:]] == moments
-    assert dispute.resolved_on == timezone.localdate(moments[3])
+    assert dispute.resolved_on == timezone.localdate(moments[4])
+    proposal.refresh_from_db()
+    assert (proposal.proposed_at, proposal.decided_at) == (moments[3], moments[4])
     # The dispute was raised today; the three changes of its row follow in the order made.
     history = dispute.history.order_by("history_id")
     assert [record.history_date for record in history][-3:] == [
         moments[0],
         moments[1],
-        moments[3],
+        moments[4],
     ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.disputes.conftest import make_dispute, set_status, snapshot
 from tracker.core.models import Provision
+from tracker.disputes import services
 from tracker.disputes.models import Dispute, DisputeStatus
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -18,8 +19,8 @@ def _titles(response) -> list[str]:
     return [dispute.title for dispute in response.context["page"].object_list]
 
 
-def test_list_shows_disputes_with_their_status(login, observer, dispute):
-    response = login(observer).get("/disputes/")
+def test_list_shows_disputes_with_their_status(login, monitor, dispute):
+    response = login(monitor).get("/disputes/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "<html" in page
@@ -28,8 +29,8 @@ def test_list_shows_disputes_with_their_status(login, observer, dispute):
     assert "1 dispute matches" in page
 
 
-def test_htmx_list_request_gets_only_the_results(login, observer, dispute):
-    response = login(observer).get("/disputes/?status=raised", **HTMX)
+def test_htmx_list_request_gets_only_the_results(login, monitor, dispute):
+    response = login(monitor).get("/disputes/?status=raised", **HTMX)
     body = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in body
@@ -37,8 +38,8 @@ def test_htmx_list_request_gets_only_the_results(login, observer, dispute):
     assert dispute.title in body
 
 
-def test_list_answers_post_with_405(login, observer):
-    assert login(observer).post("/disputes/").status_code == 405
+def test_list_answers_post_with_405(login, monitor):
+    assert login(monitor).post("/disputes/").status_code == 405
 
 
 def test_list_refuses_a_user_without_a_role(login, outsider, dispute):
@@ -77,16 +78,16 @@ def several(member_us, member_ua, chair_ua, provision, agreement):
         ("sort=-raised_on", ["From Ukraine", "Answered", "Late"]),
     ],
 )
-def test_list_filters_and_sorts(login, observer, several, query, expected):
-    assert _titles(login(observer).get(f"/disputes/?{query}")) == expected
+def test_list_filters_and_sorts(login, monitor, several, query, expected):
+    assert _titles(login(monitor).get(f"/disputes/?{query}")) == expected
 
 
-def test_list_filters_by_provision(login, observer, several):
-    assert _titles(login(observer).get(f"/disputes/?provision={several.pk}")) == ["From Ukraine"]
+def test_list_filters_by_provision(login, monitor, several):
+    assert _titles(login(monitor).get(f"/disputes/?provision={several.pk}")) == ["From Ukraine"]
 
 
-def test_overdue_response_is_flagged_in_the_list(login, observer, several):
-    page = login(observer).get("/disputes/?response_overdue=yes").content.decode()
+def test_overdue_response_is_flagged_in_the_list(login, monitor, several):
+    page = login(monitor).get("/disputes/?response_overdue=yes").content.decode()
     assert "Response overdue" in page.split('id="results"')[1]
 
 
@@ -98,9 +99,9 @@ def _list_queries(client, django_assert_max_num_queries) -> int:
 
 
 def test_list_query_count_stays_the_same_with_many_rows(
-    login, observer, member_us, provision, agreement, django_assert_max_num_queries
+    login, monitor, member_us, provision, agreement, django_assert_max_num_queries
 ):
-    client = login(observer)
+    client = login(monitor)
     make_dispute(member_us, provision)
     few = _list_queries(client, django_assert_max_num_queries)
     others = [
@@ -118,10 +119,10 @@ def test_list_query_count_stays_the_same_with_many_rows(
     assert _list_queries(client, django_assert_max_num_queries) == few
 
 
-def test_list_pages_by_fifty(login, observer, member_us, provision):
+def test_list_pages_by_fifty(login, monitor, member_us, provision):
     for number in range(51):
         make_dispute(member_us, provision, title=f"Dispute {number:02}")
-    response = login(observer).get("/disputes/?sort=title&page=2")
+    response = login(monitor).get("/disputes/?sort=title&page=2")
     assert _titles(response) == ["Dispute 50"]
     assert "51 disputes match" in response.content.decode()
 
@@ -210,6 +211,7 @@ def test_detail_shows_the_dispute_and_its_timeline(login, observer, dispute, mem
     from tracker.disputes.services import add_comment
 
     add_comment(member_ua, dispute, "We are looking into it.")
+    Dispute.objects.filter(pk=dispute.pk).update(visibility="public")
     response = login(observer).get(f"/disputes/{dispute.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
@@ -226,8 +228,8 @@ def test_responding_co_chair_sees_only_the_moves_open_to_them(login, chair_ua, d
     assert "Record your party's position" in response.content.decode()
 
 
-def test_detail_answers_post_with_405(login, observer, dispute):
-    assert login(observer).post(f"/disputes/{dispute.pk}/").status_code == 405
+def test_detail_answers_post_with_405(login, monitor, dispute):
+    assert login(monitor).post(f"/disputes/{dispute.pk}/").status_code == 405
 
 
 def test_detail_refuses_a_user_without_a_role(login, outsider, dispute):
@@ -283,26 +285,118 @@ def test_resolving_without_resolution_is_refused_beside_the_field(login, chair_u
     before = snapshot(dispute)
 
     response = login(chair_us).post(
-        f"/disputes/{dispute.pk}/transition/",
-        {"to_status": "resolved", "text": "Kept note", "resolution": ""},
+        f"/disputes/{dispute.pk}/propose/", {"decision": "resolved", "text": ""}
     )
 
     page = response.content.decode()
     assert response.status_code == 400
     assert "resolving needs it" in page
-    assert "Kept note" in page
+    assert snapshot(dispute) == before
+    assert not dispute.proposals.exists()
+
+
+def test_resolving_in_one_step_through_the_transition_is_refused(login, chair_us, dispute):
+    set_status(dispute, S.ESCALATED)
+    before = snapshot(dispute)
+    response = login(chair_us).post(
+        f"/disputes/{dispute.pk}/transition/",
+        {"to_status": "resolved", "text": "Data shared by 1 May."},
+    )
+    assert response.status_code == 403
     assert snapshot(dispute) == before
 
 
-def test_co_chair_resolves_with_the_resolution(login, chair_us, dispute):
+def test_co_chair_proposes_a_resolution_and_the_dispute_keeps_its_status(
+    login, chair_us, chair_ua, dispute
+):
     set_status(dispute, S.ESCALATED)
-    login(chair_us).post(
-        f"/disputes/{dispute.pk}/transition/",
-        {"to_status": "resolved", "resolution": "Data shared by 1 May."},
+    response = login(chair_us).post(
+        f"/disputes/{dispute.pk}/propose/",
+        {"decision": "resolved", "text": "Data shared by 1 May."},
     )
     dispute.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == f"/disputes/{dispute.pk}/#proposal"
+    assert (dispute.status, dispute.resolution) == ("escalated", "")
+
+    # The proposer's page says what is awaited; the other party's co-chair may decide.
+    own_page = login(chair_us).get(f"/disputes/{dispute.pk}/").content.decode()
+    assert "Resolution proposed by Chair Us (United States)" in own_page
+    assert f"/disputes/{dispute.pk}/concur/" not in own_page
+    other = login(chair_ua).get(f"/disputes/{dispute.pk}/")
+    assert other.context["may_decide"]
+    assert f"/disputes/{dispute.pk}/concur/" in other.content.decode()
+
+
+def test_htmx_concurrence_resolves_and_returns_the_dispute_fragment(
+    login, chair_us, chair_ua, dispute
+):
+    set_status(dispute, S.ESCALATED)
+    proposal = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data shared by 1 May.")
+    response = login(chair_ua).post(
+        f"/disputes/{dispute.pk}/concur/", {"proposal": proposal.pk, "note": "Agreed."}, **HTMX
+    )
+    body = response.content.decode()
+    dispute.refresh_from_db()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert body.lstrip().startswith('<div id="dispute-body"')
     assert (dispute.status, dispute.resolution) == ("resolved", "Data shared by 1 May.")
     assert dispute.resolved_on == timezone.localdate()
+    assert "concurring with the proposal of Chair Us" in body
+
+
+def test_the_proposer_cannot_concur_with_their_own_proposal(login, chair_us, dispute):
+    set_status(dispute, S.ESCALATED)
+    proposal = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data by May.")
+    before = snapshot(dispute)
+    response = login(chair_us).post(f"/disputes/{dispute.pk}/concur/", {"proposal": proposal.pk})
+    assert response.status_code == 403
+    assert snapshot(dispute) == before
+
+
+def test_rejection_needs_a_reason_and_keeps_what_was_typed(login, chair_us, chair_ua, dispute):
+    set_status(dispute, S.ESCALATED)
+    proposal = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data by May.")
+    client = login(chair_ua)
+
+    response = client.post(f"/disputes/{dispute.pk}/reject/", {"proposal": proposal.pk})
+    assert response.status_code == 400
+    assert "Give the reason for rejecting the proposal." in response.content.decode()
+
+    response = client.post(
+        f"/disputes/{dispute.pk}/reject/", {"proposal": proposal.pk, "reason": "Too late."}
+    )
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (dispute.status, proposal.outcome) == ("escalated", "rejected")
+    assert dispute.events.last().text == "Too late."
+
+
+def test_concurring_with_a_superseded_proposal_is_a_conflict(login, chair_us, chair_ua, dispute):
+    set_status(dispute, S.ESCALATED)
+    first = services.propose_decision(chair_us, dispute, S.RESOLVED, "Data by May.")
+    services.propose_decision(chair_ua, dispute, S.RESOLVED, "Data by April.")
+    before = snapshot(dispute)
+    # chair_ua acted on a page that still showed the first proposal: it is theirs to
+    # decide no longer, as chair_ua now holds the open counter-proposal.
+    response = login(chair_ua).post(f"/disputes/{dispute.pk}/concur/", {"proposal": first.pk})
+    assert response.status_code == 409
+    assert "already decided" in response.content.decode()
+    assert snapshot(dispute) == before
+
+
+def test_a_proposal_of_another_dispute_is_not_found(login, chair_us, chair_ua, dispute, provision):
+    other = set_status(make_dispute(chair_us, provision, title="Other"), S.ESCALATED)
+    proposal = services.propose_decision(chair_us, other, S.RESOLVED, "Data by May.")
+    response = login(chair_ua).post(f"/disputes/{dispute.pk}/concur/", {"proposal": proposal.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["propose", "concur", "reject"])
+def test_decision_endpoints_answer_get_with_405(login, chair_ua, dispute, url):
+    assert login(chair_ua).get(f"/disputes/{dispute.pk}/{url}/").status_code == 405
 
 
 def test_transition_answers_get_with_405(login, chair_ua, dispute):
@@ -401,6 +495,7 @@ def test_comment_on_a_closed_dispute_is_a_conflict(login, member_ua, dispute):
 
 
 def test_observer_cannot_comment(login, observer, dispute):
+    Dispute.objects.filter(pk=dispute.pk).update(visibility="public")
     before = snapshot(dispute)
     response = login(observer).post(f"/disputes/{dispute.pk}/comments/", {"text": "Hello"})
     assert response.status_code == 403
@@ -411,8 +506,8 @@ def test_comment_answers_get_with_405(login, member_ua, dispute):
     assert login(member_ua).get(f"/disputes/{dispute.pk}/comments/").status_code == 405
 
 
-def test_provision_page_lists_its_disputes(login, observer, dispute, provision):
-    page = login(observer).get(f"/provisions/{provision.pk}/").content.decode()
+def test_provision_page_lists_its_disputes(login, monitor, dispute, provision):
+    page = login(monitor).get(f"/provisions/{provision.pk}/").content.decode()
     assert dispute.title in page.split('id="disputes-heading"')[1]
 
 

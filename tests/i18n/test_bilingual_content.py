@@ -101,29 +101,29 @@ def assert_shows(html: str, kind: str, wanted: dict, other: dict, where: str) ->
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_shows_ukrainian_content_in_ukrainian(name, content, login, observer):
+def test_page_shows_ukrainian_content_in_ukrainian(name, content, login, monitor):
     url_of, shown = PAGES[name]
 
-    html = page(login(observer), url_of(content), "uk")
+    html = page(login(monitor), url_of(content), "uk")
 
     for kind in shown:
         assert_shows(html, kind, UKRAINIAN, ENGLISH, f"{name}, in Ukrainian")
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_shows_english_content_in_english(name, content, login, observer):
+def test_page_shows_english_content_in_english(name, content, login, monitor):
     url_of, shown = PAGES[name]
 
-    html = page(login(observer), url_of(content), "en")
+    html = page(login(monitor), url_of(content), "en")
 
     for kind in shown:
         assert_shows(html, kind, ENGLISH, UKRAINIAN, f"{name}, in English")
 
 
-def test_text_without_a_translation_falls_back_to_the_other_language(provision, login, observer):
+def test_text_without_a_translation_falls_back_to_the_other_language(provision, login, monitor):
     untranslated = make_milestone(provision, "UA", title="Only in English", title_uk="")
     only_ukrainian = make_milestone(provision, "US", title="", title_uk="Лише українською")
-    client = login(observer)
+    client = login(monitor)
 
     ukrainian = page(client, reverse("provision_detail", args=[provision.pk]), "uk")
     english = page(client, reverse("provision_detail", args=[provision.pk]), "en")

@@ -57,8 +57,8 @@ def log(member_ua, member_us, chair_us, provision, agreement, milestone_ua, mile
     return {"second": second}
 
 
-def test_activity_lists_everything_newest_first(login, observer, log):
-    response = login(observer).get(URL)
+def test_activity_lists_everything_newest_first(login, monitor, log):
+    response = login(monitor).get(URL)
 
     assert response.status_code == 200
     assert notes(response) == ["Note C", "Note B", "Note A"]
@@ -66,17 +66,17 @@ def test_activity_lists_everything_newest_first(login, observer, log):
     assert "charter.pdf" in response.content.decode()
 
 
-def test_activity_filters_by_party_person_and_provision(login, observer, member_ua, log):
-    client = login(observer)
+def test_activity_filters_by_party_person_and_provision(login, monitor, member_ua, log):
+    client = login(monitor)
 
     assert notes(client.get(URL, {"party": "UA"})) == ["Note A"]
     assert notes(client.get(URL, {"author": member_ua.pk})) == ["Note A"]
     assert notes(client.get(URL, {"provision": log["second"].pk})) == ["Note C"]
 
 
-def test_activity_filters_by_date(login, observer, log):
+def test_activity_filters_by_date(login, monitor, log):
     today = timezone.localdate()
-    client = login(observer)
+    client = login(monitor)
 
     since_yesterday = client.get(URL, {"since": (today - datetime.timedelta(days=1)).isoformat()})
     until_yesterday = client.get(URL, {"until": (today - datetime.timedelta(days=1)).isoformat()})
@@ -85,18 +85,18 @@ def test_activity_filters_by_date(login, observer, log):
     assert notes(until_yesterday) == ["Note B", "Note A"]
 
 
-def test_activity_shows_verifications(login, observer, chair_us, milestone_ua):
+def test_activity_shows_verifications(login, monitor, chair_us, milestone_ua):
     completed(milestone_ua)
     services.verify(milestone_ua, chair_us, version=milestone_ua.version)
 
-    body = login(observer).get(URL).content.decode()
+    body = login(monitor).get(URL).content.decode()
 
     assert "Chair Us" in body
     assert "Verified" in body
 
 
-def test_htmx_activity_request_answers_the_results_fragment(login, observer, log):
-    response = login(observer).get(URL, {"party": "US"}, headers=HTMX)
+def test_htmx_activity_request_answers_the_results_fragment(login, monitor, log):
+    response = login(monitor).get(URL, {"party": "US"}, headers=HTMX)
 
     body = response.content.decode()
     assert "<html" not in body
@@ -104,8 +104,8 @@ def test_htmx_activity_request_answers_the_results_fragment(login, observer, log
     assert notes(response) == ["Note C", "Note B"]
 
 
-def test_activity_refuses_post(login, observer):
-    assert login(observer).post(URL).status_code == 405
+def test_activity_refuses_post(login, monitor):
+    assert login(monitor).post(URL).status_code == 405
 
 
 def test_activity_refuses_a_user_without_a_role(login, outsider):
@@ -114,7 +114,7 @@ def test_activity_refuses_a_user_without_a_role(login, outsider):
 
 @pytest.mark.parametrize("entries", [2, 60])
 def test_activity_query_count_is_fixed(
-    login, observer, member_ua, milestone_ua, entries, django_assert_num_queries
+    login, monitor, member_ua, milestone_ua, entries, django_assert_num_queries
 ):
     for index in range(entries):
         services.update_progress(
@@ -126,7 +126,7 @@ def test_activity_query_count_is_fixed(
             note=f"Step {index}",
             files=[pdf()] if index % 10 == 0 else [],
         )
-    client = login(observer)
+    client = login(monitor)
 
     # Session, user, the agreements (tracker.core.workspace), people and provision options,
     # count, the page's ids, its rows, their evidence, the header's unread count.
@@ -136,10 +136,8 @@ def test_activity_query_count_is_fixed(
     assert response.status_code == 200
 
 
-def test_activity_of_one_milestone_keeps_that_filter_in_the_form(
-    login, observer, milestone_ua, log
-):
-    response = login(observer).get(URL, {"milestone": milestone_ua.pk})
+def test_activity_of_one_milestone_keeps_that_filter_in_the_form(login, monitor, milestone_ua, log):
+    response = login(monitor).get(URL, {"milestone": milestone_ua.pk})
 
     body = response.content.decode()
     assert notes(response) == ["Note A"]

@@ -10,7 +10,7 @@ from tracker.milestones import services
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def test_activity_shows_each_planning_move_with_its_dates(client, observer, chair_ua, provision):
+def test_activity_shows_each_planning_move_with_its_dates(client, monitor, chair_ua, provision):
     milestone = services.create_milestone(
         provision,
         chair_ua,
@@ -21,7 +21,7 @@ def test_activity_shows_each_planning_move_with_its_dates(client, observer, chai
         milestone, chair_ua, version=1, due_date=datetime.date(2026, 12, 1), reason="Late data"
     )
     services.cancel_milestone(milestone, chair_ua, version=2, reason="Merged into P-01.2")
-    client.force_login(observer)
+    client.force_login(monitor)
 
     page = client.get("/activity/").content.decode()
 
@@ -34,14 +34,14 @@ def test_activity_shows_each_planning_move_with_its_dates(client, observer, chai
     assert "Merged into P-01.2" in page
 
 
-def test_the_kind_filter_keeps_the_re_plans(client, observer, chair_ua, milestone_ua):
+def test_the_kind_filter_keeps_the_re_plans(client, monitor, chair_ua, milestone_ua):
     services.update_progress(
         milestone_ua, chair_ua, version=1, status="in_progress", percent=10, note="Started"
     )
     services.replan_milestone(
         milestone_ua, chair_ua, version=2, due_date=datetime.date(2026, 8, 1), reason="Late data"
     )
-    client.force_login(observer)
+    client.force_login(monitor)
 
     page = client.get("/activity/", {"kind": "replanned"}, **HTMX).content.decode()
 

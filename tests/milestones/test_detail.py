@@ -16,7 +16,7 @@ def page(milestone) -> str:
 # --- the page -----------------------------------------------------------------------------
 
 
-def test_page_shows_the_progress_log_entry_with_evidence(login, member_ua, observer, milestone_ua):
+def test_page_shows_the_progress_log_entry_with_evidence(login, member_ua, monitor, milestone_ua):
     services.update_progress(
         milestone_ua,
         member_ua,
@@ -27,7 +27,7 @@ def test_page_shows_the_progress_log_entry_with_evidence(login, member_ua, obser
         files=[pdf("draft.pdf")],
     )
 
-    body = login(observer).get(page(milestone_ua)).content.decode()
+    body = login(monitor).get(page(milestone_ua)).content.decode()
 
     log = body[body.index('id="log-heading"') :]
     assert "Member Ua" in log
@@ -39,13 +39,13 @@ def test_page_shows_the_progress_log_entry_with_evidence(login, member_ua, obser
 
 
 def test_page_shows_the_audit_history_with_reason_and_changed_fields(
-    login, member_ua, observer, milestone_ua
+    login, member_ua, monitor, milestone_ua
 ):
     services.update_progress(
         milestone_ua, member_ua, version=1, status=Status.ON_HOLD, percent=10, note="No funds"
     )
 
-    body = login(observer).get(page(milestone_ua)).content.decode()
+    body = login(monitor).get(page(milestone_ua)).content.decode()
 
     history = body[body.index('id="history-heading"') :]
     assert "Member Ua · Changed · <q>No funds</q>" in history
@@ -54,11 +54,11 @@ def test_page_shows_the_audit_history_with_reason_and_changed_fields(
     assert "Version" not in history  # bookkeeping columns are left out
 
 
-def test_history_names_the_verifier(login, chair_us, observer, milestone_ua):
+def test_history_names_the_verifier(login, chair_us, monitor, milestone_ua):
     completed(milestone_ua)
     services.verify(milestone_ua, chair_us, version=milestone_ua.version)
 
-    body = login(observer).get(page(milestone_ua)).content.decode()
+    body = login(monitor).get(page(milestone_ua)).content.decode()
 
     assert "Verified by: — → Chair Us" in body
 
@@ -104,16 +104,16 @@ def test_no_verification_controls_before_completion(login, chair_us, milestone_u
     assert "/verify/" not in body
 
 
-def test_detail_refuses_post(login, observer, milestone_ua):
-    assert login(observer).post(page(milestone_ua)).status_code == 405
+def test_detail_refuses_post(login, monitor, milestone_ua):
+    assert login(monitor).post(page(milestone_ua)).status_code == 405
 
 
 def test_detail_refuses_a_user_without_a_role(login, outsider, milestone_ua):
     assert login(outsider).get(page(milestone_ua)).status_code == 403
 
 
-def test_detail_of_a_missing_milestone_is_404(login, observer, db):
-    assert login(observer).get("/milestones/999999/").status_code == 404
+def test_detail_of_a_missing_milestone_is_404(login, monitor, db):
+    assert login(monitor).get("/milestones/999999/").status_code == 404
 
 
 @pytest.mark.parametrize("updates", [1, 15])

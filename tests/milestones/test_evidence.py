@@ -148,12 +148,12 @@ def evidence(member_ua, milestone_ua) -> Evidence:
 
 
 def test_download_is_an_attachment_with_the_checked_type_and_nosniff(
-    login, observer, evidence, settings
+    login, monitor, evidence, settings
 ):
     # The view sets nosniff itself, whatever the site-wide security settings say.
     settings.SECURE_CONTENT_TYPE_NOSNIFF = False
 
-    response = login(observer).get(f"/evidence/{evidence.pk}/")
+    response = login(monitor).get(f"/evidence/{evidence.pk}/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -174,11 +174,11 @@ def test_download_name_is_cleaned_and_gets_the_checked_extension():
     assert name.endswith(".txt")
 
 
-def test_download_of_a_name_with_quotes_and_newlines_is_safe(login, observer, member_ua):
+def test_download_of_a_name_with_quotes_and_newlines_is_safe(login, monitor, member_ua):
     upload = SimpleUploadedFile('minutes "final"\r\n.txt', b"Minutes")
     evidence = store_evidence(upload, member_ua)
 
-    response = login(observer).get(f"/evidence/{evidence.pk}/")
+    response = login(monitor).get(f"/evidence/{evidence.pk}/")
 
     assert response.status_code == 200
     assert "\n" not in response["Content-Disposition"]
@@ -197,12 +197,12 @@ def test_anonymous_visitor_cannot_download(client, evidence):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_download_refuses_post(login, observer, evidence):
-    assert login(observer).post(f"/evidence/{evidence.pk}/").status_code == 405
+def test_download_refuses_post(login, monitor, evidence):
+    assert login(monitor).post(f"/evidence/{evidence.pk}/").status_code == 405
 
 
-def test_download_of_a_missing_record_or_file_is_404(login, observer, evidence):
-    client = login(observer)
+def test_download_of_a_missing_record_or_file_is_404(login, monitor, evidence):
+    client = login(monitor)
     evidence.file.delete(save=False)
 
     assert client.get("/evidence/999999/").status_code == 404
@@ -214,8 +214,8 @@ def test_evidence_is_never_under_the_static_path(evidence, settings):
     assert all(not str(evidence.file.path).startswith(str(d)) for d in settings.STATICFILES_DIRS)
 
 
-def test_htmx_download_request_still_gets_the_file(login, observer, evidence):
-    response = login(observer).get(f"/evidence/{evidence.pk}/", headers=HTMX)
+def test_htmx_download_request_still_gets_the_file(login, monitor, evidence):
+    response = login(monitor).get(f"/evidence/{evidence.pk}/", headers=HTMX)
 
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == PDF_BYTES

@@ -338,7 +338,8 @@ def test_a_refused_file_is_named_next_to_the_field_and_nothing_is_saved(
     assert Evidence.objects.count() == 0
 
 
-# Session, user, milestone; the transaction (lock, log entry, update, history); the row again,
+# Session, user, milestone; the transaction (lock, log entry and its history row, update,
+# history); the row again,
 # the counters of the page (its filter options are not read: no provision, mineral or
 # organisation value to validate), the header's unread count out of band. The session is not
 # saved (renewed less than a minute ago). The log entry's history and the milestone's each

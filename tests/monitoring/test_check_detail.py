@@ -35,13 +35,13 @@ def _row(check: MonitoringCheck) -> dict:
     }
 
 
-def test_detail_shows_the_check_its_actions_and_history(login, observer, check, monitor):
+def test_detail_shows_the_check_its_actions_and_history(login, staff_admin, check, monitor):
     make_action(check, due_date=datetime.date(2026, 2, 1))
     upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf")
     unchanged = {name: getattr(check, name) for name in services.CHECK_FIELDS}
     services.update_check(monitor, check, unchanged, [upload], version=check.version)
 
-    response = login(observer).get(f"/checks/{check.pk}/")
+    response = login(staff_admin).get(f"/checks/{check.pk}/")
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_detail_shows_the_check_its_actions_and_history(login, observer, check, 
     assert "badge-overdue" in page
     assert "Check recorded" in page
     assert "Corrective action added" in page
-    # An observer sees no form to change anything.
+    # An staff_admin sees no form to change anything.
     assert "Correct this check" not in page
     assert "Add a corrective action" not in page
 
@@ -66,7 +66,7 @@ def test_monitor_sees_the_forms_to_correct_and_act(login, monitor, check):
     assert f"/checks/new/?follows_up={check.pk}" in page
 
 
-def test_detail_shows_the_whole_follow_up_chain(login, observer, provision, monitor):
+def test_detail_shows_the_whole_follow_up_chain(login, staff_admin, provision, monitor):
     first = make_check(
         provision, monitor, criterion="Tailings", checked_on=datetime.date(2026, 1, 1)
     )
@@ -86,26 +86,26 @@ def test_detail_shows_the_whole_follow_up_chain(login, observer, provision, moni
     )
     make_check(provision, monitor, criterion="Unrelated")
 
-    response = login(observer).get(f"/checks/{second.pk}/")
+    response = login(staff_admin).get(f"/checks/{second.pk}/")
 
     assert [link.pk for link in response.context["chain"]] == [first.pk, second.pk, third.pk]
     assert 'aria-current="true"' in response.content.decode()
 
 
-def test_a_check_without_follow_ups_has_no_chain(login, observer, check):
-    assert login(observer).get(f"/checks/{check.pk}/").context["chain"] == []
+def test_a_check_without_follow_ups_has_no_chain(login, monitor, check):
+    assert login(monitor).get(f"/checks/{check.pk}/").context["chain"] == []
 
 
-def test_detail_answers_post_with_405(login, observer, check):
-    assert login(observer).post(f"/checks/{check.pk}/").status_code == 405
+def test_detail_answers_post_with_405(login, monitor, check):
+    assert login(monitor).post(f"/checks/{check.pk}/").status_code == 405
 
 
 def test_detail_refuses_a_user_without_a_role(login, outsider, check):
     assert login(outsider).get(f"/checks/{check.pk}/").status_code == 403
 
 
-def test_unknown_check_is_404(login, observer):
-    assert login(observer).get("/checks/999/").status_code == 404
+def test_unknown_check_is_404(login, monitor):
+    assert login(monitor).get("/checks/999/").status_code == 404
 
 
 def test_monitor_corrects_a_check(login, monitor, check):

@@ -9,14 +9,14 @@ from tracker.accounts.models import Role
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def test_list_shows_checks_with_their_open_action_count(login, observer, check, monitor):
+def test_list_shows_checks_with_their_open_action_count(login, staff_admin, check, monitor):
     make_action(check)
     make_action(check, description="Second remedy")
     make_action(
         check, state="done", closed_by=monitor, closing_note="Done", closed_at=check.created_at
     )
 
-    response = login(observer).get("/checks/")
+    response = login(staff_admin).get("/checks/")
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -27,8 +27,8 @@ def test_list_shows_checks_with_their_open_action_count(login, observer, check, 
     assert '<td class="num">2' in row
 
 
-def test_htmx_filter_request_gets_only_the_results(login, observer, check):
-    response = login(observer).get("/checks/?result=non_compliant", **HTMX)
+def test_htmx_filter_request_gets_only_the_results(login, monitor, check):
+    response = login(monitor).get("/checks/?result=non_compliant", **HTMX)
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -37,8 +37,8 @@ def test_htmx_filter_request_gets_only_the_results(login, observer, check):
     assert check.criterion in body
 
 
-def test_list_answers_post_with_405(login, observer):
-    assert login(observer).post("/checks/").status_code == 405
+def test_list_answers_post_with_405(login, monitor):
+    assert login(monitor).post("/checks/").status_code == 405
 
 
 def test_user_without_a_role_is_refused(login, outsider, check):
@@ -100,19 +100,21 @@ def varied(provision, other_provision, monitor):
         ("action_overdue=no", ["B", "A"]),
     ],
 )
-def test_filters_narrow_the_list(login, observer, varied, query, expected):
-    response = login(observer).get(f"/checks/?{query}")
+def test_filters_narrow_the_list(login, monitor, varied, query, expected):
+    response = login(monitor).get(f"/checks/?{query}")
     assert _criteria(response) == expected
 
 
-def test_filter_by_provision_and_monitor(login, observer, varied, provision):
-    client = login(observer)
+def test_filter_by_provision_and_monitor(login, staff_admin, varied, provision):
+    client = login(staff_admin)
     assert _criteria(client.get(f"/checks/?provision={provision.pk}")) == ["B", "A"]
     monitor_pk = varied["major"].monitor_id
     assert _criteria(client.get(f"/checks/?monitor={monitor_pk}")) == ["C"]
 
 
-def test_latest_per_criterion_filter_hides_superseded_checks(login, observer, provision, monitor):
+def test_latest_per_criterion_filter_hides_superseded_checks(
+    login, staff_admin, provision, monitor
+):
     make_check(provision, monitor, criterion="Water", checked_on=datetime.date(2026, 1, 1))
     make_check(
         provision,
@@ -122,33 +124,33 @@ def test_latest_per_criterion_filter_hides_superseded_checks(login, observer, pr
         severity="minor",
         checked_on=datetime.date(2026, 5, 1),
     )
-    response = login(observer).get("/checks/?current=yes")
+    response = login(staff_admin).get("/checks/?current=yes")
     assert [c.result for c in response.context["page"].object_list] == ["non_compliant"]
 
 
-def test_sorting_by_a_column_and_reversing_it(login, observer, varied):
-    client = login(observer)
+def test_sorting_by_a_column_and_reversing_it(login, monitor, varied):
+    client = login(monitor)
     assert _criteria(client.get("/checks/?sort=criterion")) == ["A", "B", "C"]
     assert _criteria(client.get("/checks/?sort=-criterion")) == ["C", "B", "A"]
     assert _criteria(client.get("/checks/?sort=-open_actions&result=compliant")) == ["A"]
 
 
-def test_sort_header_links_keep_filters_and_toggle_direction(login, observer, varied):
-    page = login(observer).get("/checks/?result=compliant&sort=criterion").content.decode()
+def test_sort_header_links_keep_filters_and_toggle_direction(login, monitor, varied):
+    page = login(monitor).get("/checks/?result=compliant&sort=criterion").content.decode()
     assert 'aria-sort="ascending"' in page
     assert "?result=compliant&amp;sort=-criterion" in page
 
 
-def test_invalid_date_shows_an_error_instead_of_failing(login, observer, varied):
-    response = login(observer).get("/checks/?checked_from=yesterday")
+def test_invalid_date_shows_an_error_instead_of_failing(login, monitor, varied):
+    response = login(monitor).get("/checks/?checked_from=yesterday")
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
 
 
-def test_list_pages_by_fifty(login, observer, provision, monitor):
+def test_list_pages_by_fifty(login, staff_admin, provision, monitor):
     for number in range(51):
         make_check(provision, monitor, criterion=f"Criterion {number:02}")
-    client = login(observer)
+    client = login(staff_admin)
 
     first = client.get("/checks/?sort=criterion")
     second = client.get("/checks/?sort=criterion&page=2")
@@ -167,9 +169,9 @@ def _list_queries(client, django_assert_max_num_queries, count: int):
 
 
 def test_query_count_stays_the_same_with_many_rows(
-    login, observer, provision, other_provision, monitor, django_assert_max_num_queries
+    login, staff_admin, provision, other_provision, monitor, django_assert_max_num_queries
 ):
-    client = login(observer)
+    client = login(staff_admin)
     check = make_check(provision, monitor, result="non_compliant", severity="minor")
     make_action(check)
     few = _list_queries(client, django_assert_max_num_queries, 10)

@@ -125,7 +125,7 @@ def test_compliance_annotation_keeps_the_provision_query_count_fixed(
 
 
 def test_provision_page_shows_the_latest_result_of_each_criterion(
-    login, observer, provision, monitor
+    login, staff_admin, provision, monitor
 ):
     make_check(
         provision,
@@ -137,7 +137,7 @@ def test_provision_page_shows_the_latest_result_of_each_criterion(
     )
     make_check(provision, monitor, criterion="Water", result="compliant", checked_on=MAR)
 
-    response = login(observer).get(f"/provisions/{provision.pk}/")
+    response = login(staff_admin).get(f"/provisions/{provision.pk}/")
 
     page = response.content.decode()
     state = page.split("Compliance state")[1].split("</table>")[0]
@@ -148,6 +148,6 @@ def test_provision_page_shows_the_latest_result_of_each_criterion(
     assert "Compliant" in overall
 
 
-def test_provision_never_checked_shows_not_checked(login, observer, provision):
-    page = login(observer).get(f"/provisions/{provision.pk}/").content.decode()
+def test_provision_never_checked_shows_not_checked(login, monitor, provision):
+    page = login(monitor).get(f"/provisions/{provision.pk}/").content.decode()
     assert "Not checked" in page.split("Overall:")[1].split("</p>")[0]

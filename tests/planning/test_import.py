@@ -608,11 +608,11 @@ def test_an_upload_left_waiting_a_day_is_removed(
     assert list(PendingImport.objects.values_list("user", flat=True)) == [staff_admin.pk]
 
 
-def test_an_import_appears_in_activity(login, staff_admin, observer, agreement, plan_file):
+def test_an_import_appears_in_activity(login, staff_admin, monitor, agreement, plan_file):
     client = login(staff_admin)
     client.post(url("import_confirm"), {"token": token_of(upload(client, plan_file))})
 
-    page = body(login(observer).get("/activity/", {"kind": "planned"}))
+    page = body(login(monitor).get("/activity/", {"kind": "planned"}))
 
     assert "Open the investment window" in page
     assert "Imported from plan.xlsx" in page

@@ -252,7 +252,7 @@ def test_a_milestone_of_another_agreement_is_404(login, chair_ua, milestone_ua):
 
 
 def test_the_milestone_page_shows_the_baseline_the_slip_and_each_replan(
-    login, observer, chair_ua, milestone_ua
+    login, monitor, chair_ua, milestone_ua
 ):
     services.replan_milestone(
         milestone_ua, chair_ua, version=1, due_date=datetime.date(2026, 8, 31), reason="Late data"
@@ -261,7 +261,7 @@ def test_the_milestone_page_shows_the_baseline_the_slip_and_each_replan(
         milestone_ua, chair_ua, version=2, due_date=datetime.date(2026, 7, 31), reason="Caught up"
     )
 
-    page = body(login(observer).get(f"/milestones/{milestone_ua.pk}/"))
+    page = body(login(monitor).get(f"/milestones/{milestone_ua.pk}/"))
 
     baseline = page[page.index('id="milestone-baseline"') :][:300]
     assert '<time datetime="2026-06-30">' in baseline

@@ -221,8 +221,8 @@ def test_the_day_ends_at_midnight_in_the_project_time_zone(history, provision):
     assert "After midnight" in milestone_states(report_on(history, 6))
 
 
-def test_the_page_and_the_csv_show_the_past_state(history, login, observer):
-    client = login(observer)
+def test_the_page_and_the_csv_show_the_past_state(history, login, monitor):
+    client = login(monitor)
     url = reverse("reports:compliance")
 
     page = client.get(url, {"as_of": day(3).isoformat()})
@@ -259,7 +259,7 @@ def test_the_latest_note_is_the_latest_up_to_the_day(history, chair_ua):
     assert notes(4)["Milestone A"] == "Survey report filed"
 
 
-def test_the_csv_and_the_xlsx_as_of_a_day_show_that_days_notes(history, chair_ua, login, observer):
+def test_the_csv_and_the_xlsx_as_of_a_day_show_that_days_notes(history, chair_ua, login, monitor):
     from openpyxl import load_workbook
 
     from tests.reports.conftest import log
@@ -269,7 +269,7 @@ def test_the_csv_and_the_xlsx_as_of_a_day_show_that_days_notes(history, chair_ua
         log(a, chair_ua, "Started, see annex 2")
     with on_day(4):
         log(a, chair_ua, "Delivered")
-    client = login(observer)
+    client = login(monitor)
     url = reverse("reports:compliance")
 
     text = b"".join(

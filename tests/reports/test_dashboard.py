@@ -21,8 +21,8 @@ URL = reverse("dashboard")
 
 
 @pytest.fixture
-def client(login, observer):
-    return login(observer)
+def client(login, monitor):
+    return login(monitor)
 
 
 def section(html: str, heading_id: str) -> str:

@@ -122,8 +122,8 @@ def test_headings_are_neutralised_too():
     assert list(sheet.iter_rows(min_row=2, values_only=True)) == [("one column",)]
 
 
-def test_the_download_is_sent_from_a_file_in_blocks(login, observer, world):
-    response = login(observer).get(reverse("reports:compliance"), {"format": "xlsx"})
+def test_the_download_is_sent_from_a_file_in_blocks(login, monitor, world):
+    response = login(monitor).get(reverse("reports:compliance"), {"format": "xlsx"})
 
     assert isinstance(response, FileResponse)
     content = b"".join(response.streaming_content)
@@ -131,11 +131,11 @@ def test_the_download_is_sent_from_a_file_in_blocks(login, observer, world):
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Summary", "Milestones", "Checks", "Disputes"]
     assert book.properties.title == "Compliance report — Test cooperation agreement"
-    assert book.properties.creator == str(observer)
+    assert book.properties.creator == str(monitor)
 
 
-def test_the_totals_stand_under_the_summary_figures_of_the_same_name(login, observer, world):
-    response = login(observer).get(reverse("reports:compliance"), {"format": "xlsx"})
+def test_the_totals_stand_under_the_summary_figures_of_the_same_name(login, monitor, world):
+    response = login(monitor).get(reverse("reports:compliance"), {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Summary"]
     rows = list(sheet.iter_rows(values_only=True))
     headings = rows[0]

@@ -40,9 +40,9 @@ def test_report_downloads_are_private_and_not_stored(login, observer, file_forma
     assert_private_no_store(response, file_format)
 
 
-def test_evidence_downloads_are_private_and_not_stored(login, observer):
+def test_evidence_downloads_are_private_and_not_stored(login, chair_us):
     world = build_world()
-    response = login(observer).get(evidence_url(world))
+    response = login(chair_us).get(evidence_url(world))
     assert response.status_code == 200
     assert_private_no_store(response, "evidence")
 

@@ -269,9 +269,9 @@ def ask_for_ids_beyond_64_bits(site) -> None:
                 assert_no_server_error(client.post(url), f"{role}: POST {url}")
 
 
-def test_a_crafted_milestone_id_gives_an_empty_activity_log(login, observer):
+def test_a_crafted_milestone_id_gives_an_empty_activity_log(login, chair_us):
     world = build_world()
-    client = login(observer)
+    client = login(chair_us)
     url = reverse("milestones:activity")
     assert world.update.note in client.get(url, {"milestone": world.milestone.pk}).content.decode()
     for value in CRAFTED:

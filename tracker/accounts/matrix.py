@@ -63,6 +63,8 @@ def _roles(*roles: str, to: tuple[str, ...]) -> dict[str, frozenset[str]]:
 
 READERS = (Role.CO_CHAIR, Role.MEMBER, Role.MONITOR, Role.OBSERVER, Role.STAFF_ADMIN)
 DELEGATES = (Role.CO_CHAIR, Role.MEMBER)
+#: Who reads task-force records: everyone but observers.
+TASK_FORCE_READERS = (Role.CO_CHAIR, Role.MEMBER, Role.MONITOR, Role.STAFF_ADMIN)
 
 ACTIONS: tuple[Action, ...] = (
     Action(
@@ -99,11 +101,11 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "download_evidence",
-        "Download an evidence file",
+        "Download a task-force evidence file (a public one: every role)",
         "can_download_evidence",
         "the milestone the file documents",
         PARTY_OWNED,
-        _roles(*READERS, to=PARTY_OWNED),
+        _roles(*TASK_FORCE_READERS, to=PARTY_OWNED),
     ),
     Action(
         "record_check",
@@ -174,8 +176,9 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "resolve_dispute",
-        "Resolve a dispute (with the resolution)",
-        "can_move_dispute",
+        "Propose resolving a dispute (with the resolution; it takes effect when the other "
+        "party concurs)",
+        "can_propose_decision",
         "the party that raised the dispute (other: the person's party responds)",
         BETWEEN_PARTIES,
         _roles(Role.CO_CHAIR, to=BETWEEN_PARTIES),
@@ -183,12 +186,29 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "withdraw_dispute",
-        "Withdraw a dispute",
-        "can_move_dispute",
+        "Propose withdrawing a dispute (with the reason; it takes effect when the other "
+        "party concurs)",
+        "can_propose_decision",
         "the party that raised the dispute (other: the person's party responds)",
         BETWEEN_PARTIES,
-        _roles(*DELEGATES, to=(OWN,)),
+        _roles(Role.CO_CHAIR, to=(OWN,)),
         to_status="withdrawn",
+    ),
+    Action(
+        "concur_decision",
+        "Concur with a proposal to resolve or withdraw a dispute (the second key)",
+        "can_decide_proposal",
+        "the party that made the proposal",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=(OTHER,)),
+    ),
+    Action(
+        "reject_decision",
+        "Reject a proposal to resolve or withdraw a dispute (with the reason)",
+        "can_decide_proposal",
+        "the party that made the proposal",
+        BETWEEN_PARTIES,
+        _roles(Role.CO_CHAIR, to=(OTHER,)),
     ),
     Action(
         "record_position",
@@ -213,6 +233,31 @@ ACTIONS: tuple[Action, ...] = (
         "the provision's responsible party",
         PARTY_OWNED,
         _roles(Role.CO_CHAIR, to=PARTY_OWNED),
+    ),
+    # Confidentiality: task-force records and public ones (issue 17).
+    Action(
+        "read_restricted",
+        "Read a task-force record (e.g. a dispute); observers read public records only",
+        "can_see_restricted",
+        "the party that raised the dispute",
+        BETWEEN_PARTIES,
+        _roles(*TASK_FORCE_READERS, to=BETWEEN_PARTIES),
+    ),
+    Action(
+        "export_restricted_report",
+        "Export the restricted edition of the report (observers: the public edition)",
+        "can_see_restricted",
+        "—",
+        (ANY,),
+        _roles(*TASK_FORCE_READERS, to=(ANY,)),
+    ),
+    Action(
+        "change_visibility",
+        "Make a record public or task-force only (with the reason)",
+        "can_change_visibility",
+        "—",
+        (ANY,),
+        _roles(Role.CO_CHAIR, Role.MONITOR, to=(ANY,)),
     ),
     Action(
         "export_report",

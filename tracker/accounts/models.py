@@ -69,6 +69,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def sees_restricted(self) -> bool:
+        """Reads task-force records: asked by tracker.core.models.VisibleQuerySet, which
+        cannot import the predicate itself."""
+        from tracker.accounts.permissions import can_see_restricted
+
+        return can_see_restricted(self)
+
     def _session_hash(self, secret: str) -> str:
         return salted_hmac(
             "tracker.accounts.User.session_hash",

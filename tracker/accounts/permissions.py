@@ -18,6 +18,10 @@ update a check, add a corrective action to it   ``can_update_check(user, check)`
 close a corrective action                       ``can_close_corrective_action(user, action)``
 raise a dispute (for a party)                   ``can_raise_dispute(user, party)``
 move a dispute to a status                      ``can_move_dispute(user, dispute, to_status)``
+propose resolving or withdrawing a dispute      ``can_propose_decision(user, dispute, decision)``
+concur with, or reject, a proposed decision     ``can_decide_proposal(user, proposal)``
+read task-force (not public) records            ``can_see_restricted(user)``
+change the visibility of a record               ``can_change_visibility(user)``
 record the responding party's position          ``can_record_position(user, dispute)``
 comment on a dispute                            ``can_comment(user, dispute)``
 record a provision assessment                   ``can_assess_provision(user, provision)``
@@ -59,9 +63,14 @@ Decisions taken here:
   actions to it and close them; the history records which monitor did what.
 - Corrective actions are closed by monitors: the party that owns one does not certify its own
   remedy.
-- A dispute is acknowledged by the responding party's co-chair; consultation, escalation and
-  resolution are moves of either party's co-chair; the raising party's delegation (co-chair or
-  member, the same people who may raise it) may withdraw it.
+- A dispute is acknowledged by the responding party's co-chair; consultation and escalation
+  are moves of either party's co-chair.
+- Resolving or withdrawing a dispute takes two keys (tracker.core.twokey): a co-chair
+  proposes it, with the resolution or the reason, and it takes effect only when a co-chair of
+  the other party concurs (or that co-chair rejects it, with a reason). Either party's co-chair
+  proposes a resolution; only the raising party's co-chair proposes a withdrawal, since it
+  drops that party's claim. Members no longer withdraw a dispute alone: a withdrawal binds
+  both parties' record, so it is a co-chair's act.
 - The responding party's delegation records its position; the raising party's position is
   written when the dispute is raised.
 - Delegates of both parties and monitors comment on disputes; observers and staff admins read.
@@ -75,7 +84,17 @@ Decisions taken here:
   decides, not the milestone's, since a provision's milestones are planned together.
 - Co-chairs and staff admins may import a plan from a file; each row of it then passes the
   predicate of what it does (a co-chair's file may add milestones, but not provisions).
-- Evidence is readable by everyone who may read the page it is attached to, i.e. every role.
+- Confidentiality: progress notes, evidence files, check findings, corrective actions and
+  disputes (with their positions and timeline) are *task force* records unless made
+  *public*. The task force (co-chairs, members, monitors) and staff admins read every
+  record; observers (NGOs, companies, international organisations) read only public ones and
+  the aggregate figures (counts, implementation levels, compliance state), and a task-force
+  record answers them 404, as if it did not exist. Every selector filters with
+  ``.visible_to(user)`` (tracker.core.models.VisibleQuerySet), which asks
+  ``can_see_restricted``. Whoever records a record chooses its visibility; co-chairs and
+  monitors change it afterwards, with a reason.
+- An evidence file is downloadable by whoever may see it: every role for a public file, the
+  task force and staff admins for a task-force one.
 - People are managed by staff admins on the people page; co-chairs see their own party's
   people there, read-only. Nobody changes their own role or deactivates themselves (another
   staff admin does), so the last staff admin cannot lock everyone out by a slip.
@@ -112,11 +131,12 @@ from typing import TYPE_CHECKING
 
 from tracker.accounts.models import Role
 from tracker.core.models import Affiliation, ResponsibleParty
+from tracker.core.twokey import holds_second_key
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.core.models import Evidence, Organisation, Provision
-    from tracker.disputes.models import Dispute
+    from tracker.disputes.models import Dispute, DisputeProposal
     from tracker.milestones.models import Milestone
     from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
     from tracker.reports.models import IssuedReport
@@ -178,19 +198,37 @@ def can_raise_dispute(user: User, party: str | None = None) -> bool:
 
 
 def can_move_dispute(user: User, dispute: Dispute, to_status: str) -> bool:
-    """Role rules of each dispute transition; the service checks the state machine."""
-    if not _active(user) or user.role not in DELEGATE_ROLES:
+    """Role rules of each single-key dispute transition; the service checks the state
+    machine. Resolving and withdrawing are two-key decisions: ``can_propose_decision``."""
+    if not _active(user) or user.role != Role.CO_CHAIR:
         return False
     if to_status == "acknowledged":
-        return user.role == Role.CO_CHAIR and user.party == dispute.responding_party
-    if to_status in ("under_consultation", "escalated", "resolved"):
-        return user.role == Role.CO_CHAIR and user.party in (
-            dispute.raised_by_party,
-            dispute.responding_party,
-        )
-    if to_status == "withdrawn":
+        return user.party == dispute.responding_party
+    if to_status in ("under_consultation", "escalated"):
+        return user.party in (dispute.raised_by_party, dispute.responding_party)
+    return False
+
+
+def can_propose_decision(user: User, dispute: Dispute, decision: str) -> bool:
+    """The first key: a co-chair of either party proposes a resolution; a co-chair of the
+    raising party proposes a withdrawal."""
+    if not _active(user) or user.role != Role.CO_CHAIR:
+        return False
+    if decision == "resolved":
+        return user.party in (dispute.raised_by_party, dispute.responding_party)
+    if decision == "withdrawn":
         return user.party == dispute.raised_by_party
     return False
+
+
+def can_decide_proposal(user: User, proposal: DisputeProposal) -> bool:
+    """The second key: a co-chair of the other party than the proposer's concurs or rejects."""
+    return (
+        _active(user)
+        and user.role == Role.CO_CHAIR
+        and holds_second_key(user.party, proposal)
+        and user.pk != proposal.proposed_by_id
+    )
 
 
 def can_record_position(user: User, dispute: Dispute) -> bool:
@@ -236,8 +274,18 @@ def can_manage_own_account(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def can_see_restricted(user: User) -> bool:
+    """Reads task-force records, not only public ones: everyone but observers."""
+    return _active(user) and user.role in (*DELEGATE_ROLES, Role.MONITOR, Role.STAFF_ADMIN)
+
+
+def can_change_visibility(user: User) -> bool:
+    """Makes a record public, or task-force only again (with a reason)."""
+    return _active(user) and user.role in (Role.CO_CHAIR, Role.MONITOR)
+
+
 def can_download_evidence(user: User, evidence: Evidence) -> bool:
-    return can_view(user)
+    return can_view(user) and (evidence.visibility == "public" or can_see_restricted(user))
 
 
 def can_read_notifications(user: User) -> bool:
@@ -320,8 +368,9 @@ def can_read_issued_reports(user: User) -> bool:
 
 
 def can_read_restricted_editions(user: User) -> bool:
-    """The restricted edition of the report is for the task force: everyone but observers."""
-    return can_read_issued_reports(user) and user.role != Role.OBSERVER
+    """The restricted edition of the report is for the task force: everyone but observers
+    (the one rule of task-force records, ``can_see_restricted``)."""
+    return can_read_issued_reports(user) and can_see_restricted(user)
 
 
 def can_download_issued_report(user: User, report: IssuedReport) -> bool:

@@ -23,7 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tracker.core.limits import NOTE
-from tracker.core.models import Evidence
+from tracker.core.models import Evidence, Visibility
 
 PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -208,8 +208,9 @@ def download_name(evidence: Evidence) -> str:
     return name
 
 
-def store_evidence(upload: UploadedFile, user) -> Evidence:
-    """Validates and stores one file; call inside the transaction that attaches it."""
+def store_evidence(upload: UploadedFile, user, visibility: str = Visibility.TASK_FORCE) -> Evidence:
+    """Validates and stores one file; call inside the transaction that attaches it. The file
+    takes the visibility of the record it documents."""
     content_type = validate_upload(upload)
     upload.seek(0)
     sha256 = Evidence.digest(upload.chunks())
@@ -220,6 +221,7 @@ def store_evidence(upload: UploadedFile, user) -> Evidence:
         content_type=content_type,
         sha256=sha256,
         uploaded_by=user,
+        visibility=visibility,
     )
     evidence.file.save("upload", upload, save=False)
     evidence._history_user = user

@@ -17,7 +17,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.models import ValueChainStage
+from tracker.core.models import ValueChainStage, Visibility
 
 
 class FormRenderer(TemplatesSetting):
@@ -57,3 +57,33 @@ class ValueChainStagesField(forms.MultipleChoiceField):
     def clean(self, value: Any) -> list[str]:
         chosen = set(super().clean(value))
         return [code for code in ValueChainStage.values if code in chosen]
+
+
+def visibility_field() -> forms.ChoiceField:
+    """Who may read a record, chosen by whoever records it: the task force by default."""
+    return forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Visibility.choices,
+        initial=Visibility.TASK_FORCE,
+        required=False,
+        help_text=_(
+            "Task force only: co-chairs, members, monitors. Public: observers (NGOs, "
+            "companies, international organisations) too."
+        ),
+    )
+
+
+class VisibilityForm(forms.Form):
+    """Change a record's visibility afterwards (co-chairs and monitors), with the reason."""
+
+    visibility = forms.ChoiceField(label=_("Who may read it"), choices=Visibility.choices)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for changing who may read it.")},
+    )
+
+    def __init__(self, *args: Any, prefix_id: str = "visibility", **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{prefix_id}-%s")
+        super().__init__(*args, **kwargs)

@@ -32,6 +32,47 @@ class ResponsibleParty(models.TextChoices):
     JOINT = "JOINT", _("Joint")
 
 
+class Visibility(models.TextChoices):
+    """Who may read a record: the task force only (the default), or also observers."""
+
+    TASK_FORCE = "task_force", _("Task force only")
+    PUBLIC = "public", _("Public")
+
+
+def visibility_field() -> models.CharField:
+    return models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.TASK_FORCE,
+        help_text=_("Observers (NGOs, companies, international organisations) see public records."),
+    )
+
+
+def visibility_constraint(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(visibility__in=Visibility.values), name=f"{prefix}_visibility_valid"
+    )
+
+
+class VisibleQuerySet(models.QuerySet):
+    """Rows by who may read them: ``.visible_to(user)`` is the one filter every selector uses.
+
+    Whether a person reads task-force records is decided by one predicate,
+    ``tracker.accounts.permissions.can_see_restricted``, which the user model exposes as
+    ``sees_restricted`` (core imports no app above it). A row is public when every field of
+    ``visibility_lookups`` is: a corrective action only with its check, a dispute's timeline
+    with its dispute."""
+
+    visibility_lookups: tuple[str, ...] = ("visibility",)
+
+    def public(self) -> VisibleQuerySet:
+        return self.filter(**dict.fromkeys(self.visibility_lookups, Visibility.PUBLIC))
+
+    def visible_to(self, user) -> VisibleQuerySet:
+        return self if getattr(user, "sees_restricted", False) else self.public()
+
+
 class Affiliation(models.TextChoices):
     """Where a person or organisation stands: with one party or independent."""
 
@@ -341,6 +382,7 @@ class Evidence(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    visibility = visibility_field()
     # Evidence is never deleted: a file recorded in error is withdrawn, with the reason
     # (tracker.core.evidence.withdraw_evidence); it stays stored and downloadable, marked.
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -355,11 +397,14 @@ class Evidence(models.Model):
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=NOTE)
     history = HistoricalRecords()
 
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         constraints = [
+            visibility_constraint("evidence"),
             # Withdrawn means: when, by whom and why, all three.
             models.CheckConstraint(
                 condition=(

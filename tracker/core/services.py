@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from tracker.core.models import Agreement, Mineral, Provision, ValueChainStage
+from tracker.core.models import Agreement, Mineral, Provision, ValueChainStage, Visibility
 
 AGREEMENT_FIELDS = (
     "title",
@@ -226,3 +226,39 @@ def update_provision(
     _stamp(current, user, reason or _("Provision edited"), at)
     current.save(update_fields=[name for name in changed if name != "minerals"] + ["version"])
     return changed
+
+
+def change_visibility(
+    model: type[models.Model],
+    pk: int,
+    visibility: str,
+    reason: str,
+    *,
+    user: Any,
+    at: datetime.datetime | None = None,
+) -> tuple[models.Model, bool]:
+    """Make one record public or task-force only, with the reason, in its history.
+
+    Shared by the services of each record type, which first ask
+    ``tracker.accounts.permissions.can_change_visibility`` (core cannot). The row is read
+    again under a lock; a value it already has changes nothing and answers False.
+    """
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who may read it.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for changing who may read it.")})
+    record = model._default_manager.select_for_update().get(pk=pk)
+    if record.visibility == visibility:
+        return record, False
+    record.visibility = visibility
+    fields = ["visibility"]
+    if hasattr(record, "version"):
+        # A record with a version (checks, actions): an edit form opened before is stale.
+        record.version += 1
+        fields.append("version")
+    record._history_user = user
+    record._history_date = at or timezone.now()
+    record._change_reason = Truncator(reason).chars(100)
+    record.save(update_fields=fields)
+    return record, True

@@ -7,7 +7,7 @@ writes its timeline with each move (tracker.core.admin_history).
 from django.contrib import admin
 
 from tracker.core.admin_history import ReadOnlyInline, WorkflowRecordAdmin
-from tracker.disputes.models import Dispute, DisputeEvent
+from tracker.disputes.models import Dispute, DisputeEvent, DisputeProposal
 
 
 class DisputeEventInline(ReadOnlyInline):
@@ -18,12 +18,30 @@ class DisputeEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DisputeProposalInline(ReadOnlyInline):
+    """Two-key proposals are decided by the co-chairs in the tracker; the admin shows them."""
+
+    model = DisputeProposal
+    fields = (
+        "proposed_at",
+        "decision",
+        "proposed_by",
+        "proposer_party",
+        "text",
+        "outcome",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    )
+    readonly_fields = fields
+
+
 @admin.register(Dispute)
 class DisputeAdmin(WorkflowRecordAdmin):
     list_display = ("title", "raised_by_party", "responding_party", "status", "response_due")
     list_filter = ("status", "raised_by_party", "agreement")
     search_fields = ("title", "description", "resolution")
-    inlines = [DisputeEventInline]
+    inlines = [DisputeProposalInline, DisputeEventInline]
 
 
 @admin.register(DisputeEvent)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import visibility_field
 from tracker.core.ids import IdMultipleChoiceField
 from tracker.core.limits import COMMENT, LONG_TEXT, NOTE
 from tracker.core.models import Agreement, Party, Provision
@@ -45,6 +46,7 @@ class RaiseDisputeForm(forms.Form):
         max_length=LONG_TEXT,
         help_text=_("What your party holds and what it asks of the other party."),
     )
+    visibility = visibility_field()
 
     def __init__(self, *args: Any, agreement: Agreement | None = None, **kwargs: Any) -> None:
         """`agreement`, when given (the page's, with several agreements), is the only one
@@ -71,12 +73,6 @@ class TransitionForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE
     )
-    resolution = forms.CharField(
-        label=_("Resolution"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=LONG_TEXT,
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # One small form per possible move on the page; ids must not repeat.
@@ -84,6 +80,69 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if self.is_bound:
             self.auto_id = f"move-{self.data.get('to_status', '')}-%s"
+
+
+class ProposalForm(forms.Form):
+    """The first key of a two-key decision: the resolution proposed, or the reason to
+    withdraw."""
+
+    decision = forms.ChoiceField(
+        choices=[(DisputeStatus.RESOLVED, ""), (DisputeStatus.WITHDRAWN, "")],
+        widget=forms.HiddenInput,
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT)
+
+    LABELS = {
+        DisputeStatus.RESOLVED: (
+            _("Resolution you propose"),
+            _("Write the resolution you propose: resolving needs it."),
+        ),
+        DisputeStatus.WITHDRAWN: (
+            _("Reason for withdrawing"),
+            _("Give the reason for withdrawing the dispute."),
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        decision = kwargs.get("initial", {}).get("decision", "")
+        if args and args[0] is not None:
+            decision = args[0].get("decision", "")
+        kwargs.setdefault("auto_id", f"propose-{decision}-%s")
+        super().__init__(*args, **kwargs)
+        label, required = self.LABELS.get(decision, (_("Text"), _("This field is required.")))
+        self.fields["text"].label = label
+        self.fields["text"].error_messages["required"] = required
+
+
+class ConcurForm(forms.Form):
+    """The second key. ``proposal`` names the proposal the page showed: a newer one is not
+    concurred with unseen."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "concur-%s")
+        super().__init__(*args, **kwargs)
+
+
+class RejectForm(forms.Form):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE,
+        error_messages={"required": _("Give the reason for rejecting the proposal.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "reject-%s")
+        super().__init__(*args, **kwargs)
 
 
 class PositionForm(forms.Form):

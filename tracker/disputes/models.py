@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.core.limits import LONG_TEXT, max_length_constraints
-from tracker.core.models import Agreement, Evidence, Party, Provision
+from tracker.core.models import (
+    Agreement,
+    Evidence,
+    Party,
+    Provision,
+    VisibleQuerySet,
+    visibility_constraint,
+    visibility_field,
+)
+from tracker.core.twokey import TwoKeyProposal, proposal_constraints
 
 RESPONSE_DAYS = 30
 
@@ -65,7 +74,11 @@ class Dispute(models.Model):
     resolution = models.TextField(_("resolution"), blank=True, max_length=LONG_TEXT)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The visibility of the dispute covers its positions, timeline and proposals.
+    visibility = visibility_field()
     history = HistoricalRecords(m2m_fields=[provisions])
+
+    objects = VisibleQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "agreement"
@@ -89,6 +102,7 @@ class Dispute(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=DisputeStatus.values), name="dispute_status_valid"
             ),
+            visibility_constraint("dispute"),
             models.CheckConstraint(
                 condition=(
                     (
@@ -125,11 +139,17 @@ class Dispute(models.Model):
         return self.status == DisputeStatus.RAISED and self.response_due < timezone.localdate()
 
 
+class DisputeEventQuerySet(VisibleQuerySet):
+    visibility_lookups = ("dispute__visibility",)
+
+
 class DisputeEvent(models.Model):
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Status change")
         COMMENT = "comment", _("Comment")
         POSITION = "position", _("Position recorded")
+        PROPOSAL = "proposal", _("Decision proposed")
+        REJECTION = "rejection", _("Proposal rejected")
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="events", verbose_name=_("dispute")
@@ -151,7 +171,19 @@ class DisputeEvent(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="dispute_events", verbose_name=_("evidence")
     )
+    # The proposal a proposal, rejection or concurrence (a status change) entry is about.
+    proposal = models.ForeignKey(
+        "DisputeProposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("proposal"),
+    )
+
     history = HistoricalRecords(m2m_fields=[evidence])
+
+    objects = DisputeEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -162,3 +194,34 @@ class DisputeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id}: {self.get_kind_display()}"
+
+
+class DisputeProposal(TwoKeyProposal):
+    """A proposal to resolve or withdraw a dispute: the two-key rule of tracker.core.twokey.
+
+    ``text`` is the resolution (resolve) or the reason (withdraw)."""
+
+    class Decision(models.TextChoices):
+        RESOLVE = "resolved", _("Resolve")
+        WITHDRAW = "withdrawn", _("Withdraw")
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("dispute")
+    )
+    #: The status the dispute takes when the other party concurs.
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    history = HistoricalRecords()
+
+    class Meta(TwoKeyProposal.Meta):
+        verbose_name = _("dispute proposal")
+        verbose_name_plural = _("dispute proposals")
+        constraints = [
+            *proposal_constraints("dispute", "dispute_proposal"),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["resolved", "withdrawn"]),
+                name="dispute_proposal_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id}: {self.get_decision_display()} ({self.get_outcome_display()})"

@@ -1,7 +1,7 @@
 """Read-side queries of disputes shared by provision pages, lists, the dashboard and reports.
 
-``provision_disputes(provision) -> QuerySet[Dispute]``
-    The disputes that concern a provision, newest first.
+``provision_disputes(provision, user) -> QuerySet[Dispute]``
+    The disputes that concern a provision that ``user`` may see, newest first.
 ``with_open_disputes(provisions) -> QuerySet[Provision]``
     Annotates ``open_disputes``: disputes concerning the provision that are neither resolved
     nor withdrawn (a correlated subquery; no GROUP BY on the outer query).
@@ -38,8 +38,8 @@ def response_overdue_q() -> Q:
     return Q(status=DisputeStatus.RAISED, response_due__lt=timezone.localdate())
 
 
-def provision_disputes(provision: Provision) -> QuerySet[Dispute]:
-    return provision.disputes.order_by("-raised_on", "-id")
+def provision_disputes(provision: Provision, user) -> QuerySet[Dispute]:
+    return provision.disputes.visible_to(user).order_by("-raised_on", "-id")
 
 
 def with_open_disputes(provisions: QuerySet[Provision]) -> QuerySet[Provision]:

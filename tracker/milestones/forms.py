@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.evidence import WITHDRAWAL_REASON_CHARS, upload_help_text
+from tracker.core.forms import visibility_field
 from tracker.milestones.models import Status
 from tracker.milestones.services import NOTE_MAX_CHARS
 
@@ -57,6 +58,8 @@ class ProgressForm(VersionedForm):
         help_text=_("Required when completing, putting on hold or cancelling: say what or why."),
     )
     evidence = MultipleFileField(label=_("Evidence"), required=False)
+    # Not on the inline row form of the lists: left out, a note is the task force's.
+    visibility = visibility_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,10 @@ from tracker.core.models import (
     Organisation,
     Provision,
     ResponsibleParty,
+    VisibleQuerySet,
     localized,
+    visibility_constraint,
+    visibility_field,
 )
 
 DUE_SOON_DAYS = 14
@@ -277,7 +280,10 @@ class ProgressUpdate(models.Model):
     evidence = models.ManyToManyField(
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
+    visibility = visibility_field()
     history = HistoricalRecords(m2m_fields=[evidence])
+
+    objects = VisibleQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "milestone__provision__agreement"
@@ -291,6 +297,7 @@ class ProgressUpdate(models.Model):
                 condition=models.Q(percent__gte=0, percent__lte=100),
                 name="progress_percent_range",
             ),
+            visibility_constraint("progress"),
             *max_length_constraints("progress", note=COMMENT),
         ]
         indexes = [

@@ -173,14 +173,25 @@ def provision_milestones(provision: Provision) -> QuerySet[Milestone]:
     return milestone_rows(provision.milestones.all()).order_by("due_date", "id")
 
 
+def visible_evidence(user) -> Prefetch:
+    """The evidence files of progress updates, as far as ``user`` may see them."""
+    return Prefetch(
+        "evidence",
+        queryset=Evidence.objects.visible_to(user).select_related("uploaded_by", "withdrawn_by"),
+    )
+
+
 def activity_rows(
-    updates: QuerySet[ProgressUpdate], *, with_agreement: bool = False
+    updates: QuerySet[ProgressUpdate], user, *, with_agreement: bool = False
 ) -> QuerySet[ProgressUpdate]:
-    """What one line of the activity log shows, in one query plus one for the evidence;
-    `with_agreement` adds the agreement of each line, for the feed of every agreement."""
+    """What one line of the activity log shows to ``user`` (the entries and files they may
+    see), in one query plus one for the evidence; `with_agreement` adds the agreement of each
+    line, for the feed of every agreement."""
     related = "milestone__provision__agreement" if with_agreement else "milestone__provision"
-    return updates.select_related(related, "author").prefetch_related(
-        Prefetch("evidence", Evidence.objects.select_related("withdrawn_by"))
+    return (
+        updates.visible_to(user)
+        .select_related(related, "author")
+        .prefetch_related(visible_evidence(user))
     )
 
 

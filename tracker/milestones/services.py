@@ -33,20 +33,21 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_plan_milestones,
     can_update_milestone,
     can_verify_milestone,
 )
 from tracker.core import events
+from tracker.core import services as core_services
 from tracker.core.evidence import MAX_FILES_PER_REQUEST, store_evidence, upload_errors
 from tracker.core.history import create_recorded
 from tracker.core.limits import NOTE
-from tracker.core.models import Provision, ResponsibleParty
+from tracker.core.models import Evidence, Provision, ResponsibleParty, Visibility
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
-    from tracker.core.models import Evidence
 
 MAX_FILES_PER_UPDATE = MAX_FILES_PER_REQUEST
 # The history table keeps the reason in a 100-character column.
@@ -121,9 +122,14 @@ def _progress_errors(
     return errors
 
 
-def _store_files(files: Sequence[UploadedFile], user: User, stored: list[Evidence]) -> None:
+def _store_files(
+    files: Sequence[UploadedFile],
+    user: User,
+    stored: list[Evidence],
+    visibility: str = Visibility.TASK_FORCE,
+) -> None:
     for upload in files:
-        stored.append(store_evidence(upload, user))
+        stored.append(store_evidence(upload, user, visibility))
 
 
 def _discard(stored: list[Evidence]) -> None:
@@ -142,9 +148,11 @@ def update_progress(
     percent: int | None,
     note: str = "",
     files: Sequence[UploadedFile] = (),
+    visibility: str = Visibility.TASK_FORCE,
     at: datetime.datetime | None = None,
 ) -> ProgressUpdate:
-    """Records a progress update: status, percentage, a note and evidence files."""
+    """Records a progress update: status, percentage, a note and evidence files. The note
+    and its files are task-force only unless ``visibility`` makes them public."""
     current = _lock(milestone)
     at = at or timezone.now()
     if not can_update_milestone(user, current):
@@ -169,7 +177,9 @@ def update_progress(
 
     stored: list[Evidence] = []
     try:
-        _store_files(files, user, stored)
+        if visibility not in Visibility.values:
+            raise ValidationError({"visibility": _("Choose who may read it.")})
+        _store_files(files, user, stored, visibility)
         update = create_recorded(
             ProgressUpdate,
             by=user,
@@ -178,6 +188,7 @@ def update_progress(
             author=user,
             created_at=at,
             kind=ProgressUpdate.Kind.UPDATE,
+            visibility=visibility,
             old_status=old_status,
             new_status=status,
             old_percent=old_percent,
@@ -609,3 +620,43 @@ def cancel_milestone(
     )
     _save(current, user, reason, ["status"], at)
     return update
+
+
+@transaction.atomic
+def change_update_visibility(
+    user: User,
+    update: ProgressUpdate,
+    visibility: str,
+    reason: str,
+    *,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """A co-chair or a monitor makes a progress note public or task-force only, with the
+    reason; its evidence files follow it, as they document the note. False when it already
+    was."""
+    if not can_change_visibility(user):
+        raise PermissionDenied
+    at = at or timezone.now()
+    update, changed = core_services.change_visibility(
+        ProgressUpdate, update.pk, visibility, reason, user=user, at=at
+    )
+    for evidence in update.evidence.all():
+        core_services.change_visibility(Evidence, evidence.pk, visibility, reason, user=user, at=at)
+    return changed
+
+
+@transaction.atomic
+def change_evidence_visibility(
+    user: User,
+    evidence: Evidence,
+    visibility: str,
+    reason: str,
+    *,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """One file on its own (e.g. a public note with a confidential annex)."""
+    if not can_change_visibility(user):
+        raise PermissionDenied
+    return core_services.change_visibility(
+        Evidence, evidence.pk, visibility, reason, user=user, at=at
+    )[1]

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,8 +30,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_download_evidence,
     can_plan_milestones,
+    can_see_restricted,
     can_update_milestone,
     can_verify_milestone,
     can_view,
@@ -38,9 +41,10 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.evidence import download_name, withdraw_evidence
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
-from tracker.core.models import Evidence
+from tracker.core.models import Evidence, Visibility
 from tracker.core.paging import page_by_ids
 from tracker.core.sorting import sort_headers
+from tracker.core.views import visibility_page
 from tracker.core.workspace import enter, workspace_page
 from tracker.milestones import services
 from tracker.milestones.filters import ActivityFilter, MilestoneFilter
@@ -51,6 +55,7 @@ from tracker.milestones.queries import (
     milestone_history,
     milestone_rows,
     status_counts,
+    visible_evidence,
 )
 from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
 
@@ -114,9 +119,12 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
     context = {
         "milestone": milestone,
         # The newest entries; the whole log is on the activity page, filtered to this one.
-        "updates": milestone.updates.select_related("author").prefetch_related(
-            Prefetch("evidence", Evidence.objects.select_related("uploaded_by", "withdrawn_by"))
-        )[:LOG_LIMIT],
+        "updates": milestone.updates.visible_to(user)
+        .select_related("author")
+        .prefetch_related(visible_evidence(user))[:LOG_LIMIT],
+        # The history's reasons repeat the progress notes, some of them task-force only.
+        "sees_restricted": can_see_restricted(user),
+        "may_change_visibility": can_change_visibility(user),
         "log_limit": LOG_LIMIT,
         # The history and the re-planning history, from one read of the history table.
         "history": history.entries,
@@ -305,6 +313,7 @@ def milestone_update(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             percent=data["percent_complete"],
             note=data["note"],
             files=data["evidence"],
+            visibility=data["visibility"] or Visibility.TASK_FORCE,
         )
         return _("Saved “%(title)s”: %(status)s, %(percent)d %%.") % {
             "title": milestone.display_title,
@@ -368,7 +377,8 @@ def milestone_return(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @viewer_required
 def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(Evidence, pk=pk)
+    # A file the person may not see does not exist for them (404), like its record.
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     if not can_download_evidence(request.user, evidence):
         raise PermissionDenied
     try:
@@ -393,18 +403,74 @@ def evidence_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
 @workspace_page(allow_all=True)
 def activity(request: HtmxHttpRequest) -> HttpResponse:
     activity_filter = ActivityFilter(
-        request.GET, queryset=ProgressUpdate.objects.all(), request=request
+        request.GET, queryset=ProgressUpdate.objects.visible_to(request.user), request=request
     )
     # Every agreement at once: each line says which agreement it belongs to.
     mixed = request.workspace.everything and request.workspace.several
     page = page_by_ids(
         activity_filter.qs.order_by("-created_at", "-id"),
-        lambda updates: activity_rows(updates, with_agreement=mixed),
+        lambda updates: activity_rows(updates, request.user, with_agreement=mixed),
         request.GET.get("page"),
         PER_PAGE,
     )
     context = {"filter": activity_filter, "page": page, "mixed": mixed}
     return render_page_or_partial(request, "milestones/activity.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def update_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make a progress note (with its evidence files) public or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    update = get_object_or_404(
+        ProgressUpdate.objects.visible_to(request.user).select_related("milestone"), pk=pk
+    )
+    return visibility_page(
+        request,
+        record=update,
+        what=_("Progress note of %(milestone)s, %(date)s, with its evidence files.")
+        % {
+            "milestone": update.milestone.display_title,
+            "date": date_format(timezone.localtime(update.created_at), "j M Y"),
+        },
+        back_url=reverse("milestones:detail", args=[update.milestone_id]) + "#log",
+        change=lambda visibility, reason: services.change_update_visibility(
+            request.user, update, visibility, reason
+        ),
+    )
+
+
+def _evidence_back_url(request: HtmxHttpRequest, evidence: Evidence) -> str:
+    """The page the link came from (``next``, a path of this site), else the milestone the
+    file documents, else the activity log."""
+    candidate = request.GET.get("next") or request.POST.get("next", "")
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    update = evidence.progress_updates.first()
+    if update is not None:
+        return reverse("milestones:detail", args=[update.milestone_id]) + "#log"
+    return reverse("milestones:activity")
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def evidence_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make one evidence file public or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    return visibility_page(
+        request,
+        record=evidence,
+        what=_("Evidence file: %(name)s") % {"name": evidence.display_name},
+        back_url=_evidence_back_url(request, evidence),
+        change=lambda visibility, reason: services.change_evidence_visibility(
+            request.user, evidence, visibility, reason
+        ),
+    )
 
 
 def _withdraw_next(request: HtmxHttpRequest) -> str:
@@ -423,7 +489,8 @@ def evidence_withdraw(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Withdraw a file, with the reason (the file is kept). A plain page with the form, or,
     with htmx, the form in place of the file's line and the line marked withdrawn after."""
     evidence = get_object_or_404(
-        Evidence.objects.select_related("uploaded_by", "withdrawn_by"), pk=pk
+        Evidence.objects.visible_to(request.user).select_related("uploaded_by", "withdrawn_by"),
+        pk=pk,
     )
     if not can_withdraw_evidence(request.user, evidence):
         raise PermissionDenied

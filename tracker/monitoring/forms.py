@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.evidence import upload_errors, upload_help_text
-from tracker.core.forms import DateInput
+from tracker.core.forms import DateInput, visibility_field
 from tracker.core.ids import parse_id
 from tracker.core.limits import LONG_TEXT, NOTE
 from tracker.core.models import Agreement, Provision
@@ -202,6 +202,7 @@ class NewCheckForm(CheckForm):
         choices=[("", _("Choose…")), *CorrectiveAction._meta.get_field("owner_party").choices],
     )
     action_due_date = forms.DateField(label=_("Action due date"), required=False, widget=DateInput)
+    visibility = visibility_field()
 
     ACTION_FIELDS = {
         "action_description": "description",
@@ -228,6 +229,8 @@ class NewCheckForm(CheckForm):
 
 
 class ActionForm(forms.ModelForm):
+    visibility = visibility_field()
+
     class Meta:
         model = CorrectiveAction
         fields = ("description", "owner_party", "due_date")

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker.core.limits import LONG_TEXT, NOTE, max_length_constraints
-from tracker.core.models import Evidence, Provision, ResponsibleParty, localized
+from tracker.core.models import (
+    Evidence,
+    Provision,
+    ResponsibleParty,
+    VisibleQuerySet,
+    localized,
+    visibility_constraint,
+    visibility_field,
+)
 
 
 class Result(models.TextChoices):
@@ -65,9 +73,12 @@ class MonitoringCheck(models.Model):
         Evidence, blank=True, related_name="checks", verbose_name=_("evidence")
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    visibility = visibility_field()
     # Raised by every correction: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords(m2m_fields=[evidence])
+
+    objects = VisibleQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "provision__agreement"
@@ -80,6 +91,7 @@ class MonitoringCheck(models.Model):
             models.CheckConstraint(
                 condition=models.Q(result__in=Result.values), name="check_result_valid"
             ),
+            visibility_constraint("check"),
             # Severity is required exactly for partial and non-compliance.
             models.CheckConstraint(
                 condition=(
@@ -103,6 +115,11 @@ class MonitoringCheck(models.Model):
     @property
     def display_criterion(self) -> str:
         return localized(self, "criterion")
+
+
+class CorrectiveActionQuerySet(VisibleQuerySet):
+    # A public action of a task-force check would tell of the finding: both must be public.
+    visibility_lookups = ("visibility", "check_record__visibility")
 
 
 class CorrectiveAction(models.Model):
@@ -130,9 +147,12 @@ class CorrectiveAction(models.Model):
         verbose_name=_("closed by"),
     )
     closing_note = models.TextField(_("closing note"), blank=True, max_length=NOTE)
+    visibility = visibility_field()
     # Raised by every change: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
+
+    objects = CorrectiveActionQuerySet.as_manager()
 
     # The path to the agreement, for tracker.core.workspace.within().
     agreement_lookup = "check_record__provision__agreement"
@@ -142,6 +162,7 @@ class CorrectiveAction(models.Model):
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
         constraints = [
+            visibility_constraint("corrective_action"),
             models.CheckConstraint(
                 condition=(
                     models.Q(state="open", closed_at__isnull=True, closed_by__isnull=True)

@@ -26,10 +26,11 @@ Every function returns a lazy queryset (or a bundle of them) and runs no query b
 ``with_action_counts(checks) -> QuerySet[MonitoringCheck]``
     Annotates ``open_actions`` and ``overdue_actions`` (correlated subqueries).
 
-``provision_checks(provision) -> ProvisionChecks``
+``provision_checks(provision, user) -> ProvisionChecks``
     What the provision page shows: ``latest`` (compliance state) and ``recent`` checks.
 
-``follow_up_chain(check)`` and ``check_history(check)`` feed the check's own page.
+``follow_up_chain(check, user)`` and ``check_history(check, user)`` feed the check's own page
+    (what ``user`` may see of them).
 """
 
 from __future__ import annotations
@@ -165,12 +166,16 @@ def result_label(code: str | None) -> str:
 class ProvisionChecks:
     """The provision page's checks section: its compliance state and its latest checks."""
 
-    def __init__(self, provision: Provision) -> None:
+    def __init__(self, provision: Provision, user) -> None:
+        # The compliance state is an aggregate every reader sees; the checks listed are the
+        # ones ``user`` may read.
         self.latest = latest_results([provision])
         self.recent = with_action_counts(
-            provision.checks.select_related("monitor", "milestone").order_by("-checked_on", "-id")
+            provision.checks.visible_to(user)
+            .select_related("monitor", "milestone")
+            .order_by("-checked_on", "-id")
         )[:RECENT_CHECKS]
-        self._all = provision.checks.all()
+        self._all = provision.checks.visible_to(user)
 
     @cached_property
     def total(self) -> int:
@@ -183,11 +188,11 @@ class ProvisionChecks:
         return next((result for result in WORST_FIRST if result in results), None)
 
 
-def provision_checks(provision: Provision) -> ProvisionChecks:
-    return ProvisionChecks(provision)
+def provision_checks(provision: Provision, user) -> ProvisionChecks:
+    return ProvisionChecks(provision, user)
 
 
-def follow_up_chain(check: MonitoringCheck) -> list[MonitoringCheck]:
+def follow_up_chain(check: MonitoringCheck, user) -> list[MonitoringCheck]:
     """The checks linked to this one by follow-ups, earliest first, this one included.
 
     It walks up to the first check of the chain and down through every follow-up (a check
@@ -216,13 +221,14 @@ def follow_up_chain(check: MonitoringCheck) -> list[MonitoringCheck]:
     if members == {check.pk}:
         return []
     return list(
-        MonitoringCheck.objects.filter(pk__in=members)
+        MonitoringCheck.objects.visible_to(user)
+        .filter(pk__in=members)
         .select_related("monitor")
         .order_by("checked_on", "id")
     )
 
 
-def check_history(check: MonitoringCheck) -> list[HistoryEntry]:
+def check_history(check: MonitoringCheck, user) -> list[HistoryEntry]:
     """Every recorded change of the check and of its corrective actions, newest first."""
     entries: list[HistoryEntry] = []
     previous = None
@@ -240,7 +246,10 @@ def check_history(check: MonitoringCheck) -> list[HistoryEntry]:
         entries.append(HistoryEntry(record.history_date, record.history_user, summary))
         previous = record
     action_records = (
-        CorrectiveAction.history.filter(check_record_id=check.pk)
+        CorrectiveAction.history.filter(
+            check_record_id=check.pk,
+            id__in=CorrectiveAction.objects.visible_to(user).filter(check_record_id=check.pk),
+        )
         .select_related("history_user")
         .order_by("id", "history_date", "pk")
     )

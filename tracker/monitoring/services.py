@@ -29,12 +29,15 @@ from django.utils.translation import gettext as _
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_close_corrective_action,
     can_record_check,
     can_update_check,
 )
 from tracker.core import events
+from tracker.core import services as core_services
 from tracker.core.evidence import store_evidence, upload_errors
+from tracker.core.models import Evidence, Visibility
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, MonitoringCheck
 
 CHECK_FIELDS = (
@@ -148,8 +151,9 @@ def _checked_uploads(uploads: Iterable[UploadedFile]) -> list[UploadedFile]:
 
 
 def _attach(check: MonitoringCheck, uploads: Iterable[UploadedFile], user: User) -> None:
+    # New files take the check's visibility: they document its finding.
     for upload in uploads:
-        check.evidence.add(store_evidence(upload, user))
+        check.evidence.add(store_evidence(upload, user, check.visibility))
 
 
 def _new_action(
@@ -161,7 +165,10 @@ def _new_action(
         description=fields["description"],
         owner_party=fields["owner_party"],
         due_date=fields["due_date"],
+        visibility=fields.get("visibility") or Visibility.TASK_FORCE,
     )
+    if action.visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who may read it.")})
     action._history_user = user
     action._history_date = at
     action.save()
@@ -176,21 +183,25 @@ def record_check(
     uploads: Iterable[UploadedFile] = (),
     first_action: Mapping[str, Any] | None = None,
     *,
+    visibility: str = Visibility.TASK_FORCE,
     at: datetime.datetime | None = None,
 ) -> MonitoringCheck:
-    """A monitor records a check, its evidence and optionally its first corrective action."""
+    """A monitor records a check, its evidence and optionally its first corrective action;
+    all task-force only unless ``visibility`` makes them public."""
     if not can_record_check(user):
         raise PermissionDenied
     at = at or timezone.now()
     _raise_if(check_errors(fields, today=timezone.localdate(at)))
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose who may read it.")})
     uploads = _checked_uploads(uploads)
-    check = MonitoringCheck(monitor=user, created_at=at, **_values(fields))
+    check = MonitoringCheck(monitor=user, created_at=at, visibility=visibility, **_values(fields))
     check._history_user = user
     check._history_date = at
     check.save()
     _attach(check, uploads, user)
     if first_action:
-        _new_action(check, user, first_action, at)
+        _new_action(check, user, {**first_action, "visibility": visibility}, at)
     return check
 
 
@@ -281,3 +292,42 @@ def close_corrective_action(
     action._change_reason = closing_note[:REASON_LENGTH]
     action.save(update_fields=["state", "closed_at", "closed_by", "closing_note", "version"])
     return action
+
+
+@transaction.atomic
+def change_check_visibility(
+    user: User,
+    check: MonitoringCheck,
+    visibility: str,
+    reason: str,
+    *,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """A co-chair or a monitor makes a check (its finding and evidence files) public or
+    task-force only, with the reason. Its corrective actions keep their own visibility, but
+    are public only while the check is too."""
+    if not can_change_visibility(user):
+        raise PermissionDenied
+    at = at or timezone.now()
+    check, changed = core_services.change_visibility(
+        MonitoringCheck, check.pk, visibility, reason, user=user, at=at
+    )
+    for evidence in check.evidence.all():
+        core_services.change_visibility(Evidence, evidence.pk, visibility, reason, user=user, at=at)
+    return changed
+
+
+@transaction.atomic
+def change_action_visibility(
+    user: User,
+    action: CorrectiveAction,
+    visibility: str,
+    reason: str,
+    *,
+    at: datetime.datetime | None = None,
+) -> bool:
+    if not can_change_visibility(user):
+        raise PermissionDenied
+    return core_services.change_visibility(
+        CorrectiveAction, action.pk, visibility, reason, user=user, at=at
+    )[1]

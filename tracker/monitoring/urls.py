@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.check_update, name="update"),
     path("<int:pk>/actions/", views.action_create, name="action_create"),
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
+    path("<int:pk>/visibility/", views.check_visibility, name="visibility"),
+    path("actions/<int:pk>/visibility/", views.action_visibility, name="action_visibility"),
 ]

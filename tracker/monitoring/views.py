@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from tracker.accounts.access import viewer_required
 from tracker.accounts.models import User
 from tracker.accounts.permissions import (
+    can_change_visibility,
     can_close_corrective_action,
     can_record_check,
     can_update_check,
@@ -23,8 +24,10 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.ids import parse_id
+from tracker.core.models import Visibility
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
+from tracker.core.views import visibility_page
 from tracker.core.workspace import enter, scope_of, workspace_page
 from tracker.monitoring import services
 from tracker.monitoring.filters import CheckFilter
@@ -41,7 +44,7 @@ def get_check_for_user(user: User, pk: int) -> MonitoringCheck:
     if not can_view(user):
         raise PermissionDenied
     return get_object_or_404(
-        MonitoringCheck.objects.select_related(
+        MonitoringCheck.objects.visible_to(user).select_related(
             "provision__agreement", "milestone", "monitor", "follows_up"
         ),
         pk=pk,
@@ -52,7 +55,9 @@ def get_action_for_user(user: User, pk: int) -> CorrectiveAction:
     """The corrective action, for a user who may read it (as its check): 403, else 404."""
     if not can_view(user):
         raise PermissionDenied
-    return get_object_or_404(CorrectiveAction.objects.select_related("check_record"), pk=pk)
+    return get_object_or_404(
+        CorrectiveAction.objects.visible_to(user).select_related("check_record"), pk=pk
+    )
 
 
 def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
@@ -64,7 +69,9 @@ def _detail_url(check: MonitoringCheck, anchor: str = "") -> str:
 @viewer_required
 @workspace_page
 def check_list(request: HtmxHttpRequest) -> HttpResponse:
-    checks = with_action_counts(MonitoringCheck.objects.select_related("provision", "monitor"))
+    checks = with_action_counts(
+        MonitoringCheck.objects.visible_to(request.user).select_related("provision", "monitor")
+    )
     check_filter = CheckFilter(request.GET, queryset=checks, request=request)
     context = {
         "filter": check_filter,
@@ -112,6 +119,7 @@ def check_create(request: HtmxHttpRequest) -> HttpResponse:
                     form.check_fields(),
                     form.cleaned_data["evidence"],
                     form.first_action(),
+                    visibility=form.cleaned_data["visibility"] or Visibility.TASK_FORCE,
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -134,10 +142,10 @@ def check_create(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _action_rows(
-    check: MonitoringCheck, bound_close: CloseActionForm | None = None
+    check: MonitoringCheck, user: User, bound_close: CloseActionForm | None = None
 ) -> list[tuple[CorrectiveAction, CloseActionForm | None]]:
     rows = []
-    for action in check.corrective_actions.select_related("closed_by"):
+    for action in check.corrective_actions.visible_to(user).select_related("closed_by"):
         form = None
         if action.state == CorrectiveAction.State.OPEN:
             if bound_close is not None and bound_close.action.pk == action.pk:
@@ -159,16 +167,16 @@ def _detail_context(
     enter(request, check.provision.agreement, switch_to="monitoring:list")
     return {
         "check": check,
-        "evidence": check.evidence.select_related("uploaded_by", "withdrawn_by").order_by(
-            "uploaded_at"
-        ),
-        "chain": follow_up_chain(check),
-        "actions": _action_rows(check, close_form),
+        "evidence": check.evidence.visible_to(request.user)
+        .select_related("uploaded_by", "withdrawn_by")
+        .order_by("uploaded_at"),
+        "chain": follow_up_chain(check, request.user),
+        "actions": _action_rows(check, request.user, close_form),
         "action_form": action_form or ActionForm(check=check),
         # A check stays within its agreement: the edit offers only that agreement's provisions.
         "edit_form": edit_form or CheckForm(instance=check, agreement=check.provision.agreement),
         "edit_open": edit_form is not None,
-        "history": check_history(check),
+        "history": check_history(check, request.user),
     }
 
 
@@ -291,3 +299,40 @@ def action_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(_detail_url(check, "actions"))
     return _actions_response(request, check)
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def check_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make a check (its finding and evidence files) public or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    check = get_check_for_user(request.user, pk)
+    return visibility_page(
+        request,
+        record=check,
+        what=_("Check: %(criterion)s, with its finding and evidence files.")
+        % {"criterion": check.display_criterion},
+        back_url=_detail_url(check),
+        change=lambda visibility, reason: services.change_check_visibility(
+            request.user, check, visibility, reason
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@viewer_required
+def action_visibility(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Make a corrective action public (shown while its check is public) or task-force only."""
+    if not can_change_visibility(request.user):
+        raise PermissionDenied
+    action = get_action_for_user(request.user, pk)
+    return visibility_page(
+        request,
+        record=action,
+        what=_("Corrective action: %(description)s") % {"description": action.description},
+        back_url=_detail_url(action.check_record, "actions"),
+        change=lambda visibility, reason: services.change_action_visibility(
+            request.user, action, visibility, reason
+        ),
+    )

@@ -70,8 +70,8 @@ def provision_page_context(
         # The milestone list's columns, not sortable here.
         "headers": column_headers(MilestoneFilter),
         "milestone_counts": count_statuses(milestones),
-        "checks": provision_checks(provision),
-        "disputes": provision_disputes(provision),
+        "checks": provision_checks(provision, request.user),
+        "disputes": provision_disputes(provision, request.user),
         **_assessments_context(provision, assessment_form),
         "history": provision.history.select_related("history_user")[:20],
     }

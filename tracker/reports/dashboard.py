@@ -309,9 +309,11 @@ def _activity_items(updates: QuerySet[ProgressUpdate]) -> list[ActivityItem]:
 
 
 def dashboard_figures(
-    today: datetime.date | None = None, *, agreement: Agreement | None = None
+    today: datetime.date | None = None, *, agreement: Agreement | None = None, user=None
 ) -> DashboardFigures:
-    """The figures of `agreement`'s rows, or of every row when it is None."""
+    """The figures of `agreement`'s rows, or of every row when it is None. The counts are
+    aggregates every reader sees; the lists' rows are the ones `user` may read (task-force
+    records are left out for an observer; without `user`, only public ones are listed)."""
     today = today or timezone.localdate()
     level_labels = labels(ImplementationLevel.choices)
     provisions = list(
@@ -360,18 +362,18 @@ def dashboard_figures(
         # earliest due uses the (status, due_date) index and is nearly the same order.
         awaiting=_milestone_items(lists.awaiting_verification(), parties),
         open_actions=_action_items(
-            open_actions.select_related("check_record", "check_record__provision"),
+            open_actions.visible_to(user).select_related("check_record", "check_record__provision"),
             today,
             parties,
         ),
         findings_count=action_counts["findings"],
         open_actions_count=action_counts["actions"],
-        disputes=_dispute_items(open_disputes.order_by("response_due", "id")),
+        disputes=_dispute_items(open_disputes.visible_to(user).order_by("response_due", "id")),
         disputes_count=open_disputes.count(),
         activity=_activity_items(
             # The newest entries, read down the log's time index: each tested, not all of
             # the agreement's entries read and sorted.
-            within(ProgressUpdate.objects.all(), agreement, each_row=True)
+            within(ProgressUpdate.objects.visible_to(user), agreement, each_row=True)
             .select_related("milestone", "author")
             .order_by("-created_at", "-id")
         ),

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from tracker.accounts.permissions import can_see_restricted
 from tracker.core.forms import DateInput, FilterForm
 from tracker.core.models import Agreement, Category, ResponsibleParty
 from tracker.core.workspace import Workspace, directory
@@ -45,6 +46,12 @@ class ReportFilterForm(FilterForm):
         error_messages={"invalid": _("Enter the date as YYYY-MM-DD, for example 2025-04-30.")},
         widget=DateInput,
     )
+    edition = forms.ChoiceField(
+        label=_("Edition"),
+        choices=Edition.choices,
+        required=False,
+        help_text=_("The public edition lists public records only, with every figure."),
+    )
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[(code, code) for code in FORMATS],
@@ -55,8 +62,12 @@ class ReportFilterForm(FilterForm):
         widget=forms.HiddenInput,
     )
 
-    def __init__(self, *args, workspace: Workspace | None = None, **kwargs) -> None:
+    def __init__(self, *args, workspace: Workspace | None = None, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Observers are offered the public edition only; the view refuses them the other.
+        self.restricted_allowed = user is not None and can_see_restricted(user)
+        if not self.restricted_allowed:
+            self.fields["edition"].choices = [(Edition.PUBLIC, Edition.PUBLIC.label)]
         self.agreements = workspace.agreements if workspace is not None else directory()
         self.fields["agreement"].choices = [
             (agreement.short_name, agreement.display_title) for agreement in self.agreements
@@ -79,6 +90,12 @@ class ReportFilterForm(FilterForm):
         by_name = {agreement.short_name: agreement for agreement in self.agreements}
         return by_name.get(chosen) or self.default_agreement
 
+    def clean_edition(self) -> str:
+        chosen = self.cleaned_data.get("edition")
+        if chosen:
+            return chosen
+        return Edition.RESTRICTED if self.restricted_allowed else Edition.PUBLIC
+
     def clean_as_of(self) -> datetime.date | None:
         as_of = self.cleaned_data.get("as_of")
         if as_of and as_of > timezone.localdate():
@@ -95,6 +112,7 @@ class ReportFilterForm(FilterForm):
             party=data["party"],
             category=data["category"],
             as_of=data["as_of"],
+            edition=data["edition"],
         )
 
     def query(self, **extra: str) -> str:
@@ -108,6 +126,9 @@ class ReportFilterForm(FilterForm):
         for name in ("party", "category"):
             if data.get(name):
                 query[name] = data[name]
+        # The edition when the reader chose one; otherwise each reader's default again.
+        if self.data.get("edition"):
+            query["edition"] = data["edition"]
         if data.get("as_of"):
             query["as_of"] = data["as_of"].isoformat()
         query.update(extra)

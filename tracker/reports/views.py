@@ -23,6 +23,7 @@ from tracker.accounts.permissions import (
     can_export_report,
     can_issue_report,
     can_read_issued_reports,
+    can_see_restricted,
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.paging import paginate
@@ -40,7 +41,7 @@ from tracker.reports.issuing import (
     largest_issued_size,
     visible_issued_reports,
 )
-from tracker.reports.models import IssuedFile, IssuedReport
+from tracker.reports.models import Edition, IssuedFile, IssuedReport
 
 REPORT_TEMPLATE = "reports/compliance.html"
 
@@ -49,7 +50,7 @@ REPORT_TEMPLATE = "reports/compliance.html"
 @viewer_required
 @workspace_page
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    figures = dashboard_figures(agreement=request.workspace.scope)
+    figures = dashboard_figures(agreement=request.workspace.scope, user=request.user)
     return render(request, "reports/dashboard.html", {"figures": figures})
 
 
@@ -58,7 +59,11 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @workspace_page
 def compliance_report(request: HtmxHttpRequest) -> HttpResponse:
     """The preview with its filters; `?format=csv|xlsx|pdf` downloads the same report."""
-    form = ReportFilterForm(request.GET, workspace=request.workspace)
+    if request.GET.get("edition") == Edition.RESTRICTED and not can_see_restricted(request.user):
+        # Refused, not quietly downgraded: a file headed "public" must never be taken
+        # for the restricted one, and nothing of the restricted one is shown.
+        raise PermissionDenied
+    form = ReportFilterForm(request.GET, workspace=request.workspace, user=request.user)
     if not form.is_valid():
         return _refuse_filters(request, form)
     output = form.cleaned_data["format"] or "html"

@@ -52,6 +52,13 @@ BADGE_ICONS = {
     "changed": "~",
     "unchanged": "=",
     "error": "!",
+    # Outcomes of a two-key proposal (tracker.core.twokey); "open" is above.
+    "concurred": "✓✓",
+    "rejected": "✕",
+    "superseded": "↷",
+    # Who may read a record (tracker.core.models.Visibility).
+    "task_force": "🔒",
+    "public": "◎",
 }
 
 

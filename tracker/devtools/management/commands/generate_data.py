@@ -58,7 +58,14 @@ from tracker.core.models import (
     ResponsibleParty,
     ValueChainStage,
 )
-from tracker.disputes.models import RESPONSE_DAYS, Dispute, DisputeEvent, DisputeStatus
+from tracker.core.twokey import Outcome
+from tracker.disputes.models import (
+    RESPONSE_DAYS,
+    Dispute,
+    DisputeEvent,
+    DisputeProposal,
+    DisputeStatus,
+)
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck, Result, Severity
 
@@ -516,6 +523,50 @@ class Generator:
 
     def local_date(self, moment: datetime.datetime) -> datetime.date:
         return timezone.localdate(moment)
+
+    def two_key(
+        self,
+        dispute: Dispute,
+        decision: str,
+        after: datetime.datetime,
+        before: datetime.datetime,
+        *,
+        rejected: bool = False,
+    ) -> tuple[DisputeProposal, int]:
+        """A proposal (unsaved) made between `after` and `before` by one party's co-chair,
+        concurred with (or rejected) at `before` by a co-chair of the other party, who is
+        returned with it. Withdrawals are proposed by the raising party."""
+        rng = self.rng
+        if decision == DisputeStatus.WITHDRAWN:
+            party = dispute.raised_by_party
+        else:
+            party = rng.choice([dispute.raised_by_party, dispute.responding_party])
+        other = "UA" if party == "US" else "US"
+        decider = rng.choice(self.cast.ids(Role.CO_CHAIR, other))
+        proposal = DisputeProposal(
+            dispute_id=dispute.pk,
+            decision=decision,
+            proposed_by_id=rng.choice(self.cast.ids(Role.CO_CHAIR, party)),
+            proposer_party=party,
+            proposed_at=self.moment(after, before),
+            text="Settle on the revised schedule agreed at expert level.",
+            outcome=Outcome.REJECTED if rejected else Outcome.CONCURRED,
+            decided_by_id=decider,
+            decided_at=before,
+            decision_note="The schedule is too late." if rejected else "",
+        )
+        return proposal, decider
+
+    def proposal_event(self, proposal: DisputeProposal) -> DisputeEvent:
+        return DisputeEvent(
+            dispute_id=proposal.dispute_id,
+            kind=DisputeEvent.Kind.PROPOSAL,
+            author_id=proposal.proposed_by_id,
+            created_at=proposal.proposed_at,
+            to_status=proposal.decision,
+            text=proposal.text,
+            proposal=proposal,
+        )
 
     def save(self, model: type[models.Model], rows: list, label: str | None = None) -> list:
         if rows:
@@ -1062,7 +1113,7 @@ class Generator:
         for link in links:
             links_by_dispute[link.dispute_id].append(link)
 
-        events, history, changed = [], [], []
+        events, history, changed, proposals = [], [], [], []
         for dispute, path, times, raiser in plans:
             state = row_values(dispute)
             state.update(
@@ -1080,9 +1131,14 @@ class Generator:
                 )
             )
             history.append((snapshot(Dispute, state, dispute.created_at, raiser), dispute.pk))
+            previous = dispute.created_at
             for to_status, when in zip(path, times, strict=True):
-                if to_status == DisputeStatus.WITHDRAWN:
-                    author = rng.choice(self.cast.delegates(dispute.raised_by_party))
+                proposal = None
+                if to_status in (DisputeStatus.RESOLVED, DisputeStatus.WITHDRAWN):
+                    # Two keys: one party's co-chair proposes, the other's concurs.
+                    proposal, author = self.two_key(dispute, to_status, previous, when)
+                    proposals.append(proposal)
+                    events.append(self.proposal_event(proposal))
                 elif to_status == DisputeStatus.ACKNOWLEDGED:
                     author = rng.choice(self.cast.ids(Role.CO_CHAIR, dispute.responding_party))
                 else:
@@ -1095,6 +1151,9 @@ class Generator:
                     DisputeStatus.RESOLVED: "Settled by agreement of both co-chairs.",
                     DisputeStatus.WITHDRAWN: "Withdrawn by the raising party.",
                 }[to_status]
+                if proposal is not None:
+                    # The proposal's text is what takes effect; its entry was the last added.
+                    proposal.text = events[-1].text = text
                 events.append(
                     DisputeEvent(
                         dispute_id=dispute.pk,
@@ -1103,9 +1162,11 @@ class Generator:
                         created_at=when,
                         from_status=state["status"],
                         to_status=to_status,
-                        text=text,
+                        text="" if proposal is not None else text,
+                        proposal=proposal,
                     )
                 )
+                previous = when
                 state["status"] = to_status
                 if to_status == DisputeStatus.RESOLVED:
                     state.update(resolution=text, resolved_on=self.local_date(when))
@@ -1130,6 +1191,27 @@ class Generator:
                         (snapshot(Dispute, state, position_at, responder, "~"), dispute.pk)
                     )
             last = times[-1] if times else dispute.created_at
+            # Now and then a proposal the other party turned down, on a dispute still open.
+            still_open = state["status"] in (
+                DisputeStatus.UNDER_CONSULTATION,
+                DisputeStatus.ESCALATED,
+            )
+            if still_open and rng.random() < 0.3:
+                proposal, author = self.two_key(
+                    dispute, DisputeStatus.RESOLVED, last, self.now, rejected=True
+                )
+                proposals.append(proposal)
+                events.append(self.proposal_event(proposal))
+                events.append(
+                    DisputeEvent(
+                        dispute_id=dispute.pk,
+                        kind=DisputeEvent.Kind.REJECTION,
+                        author_id=author,
+                        created_at=proposal.decided_at,
+                        text=proposal.decision_note,
+                        proposal=proposal,
+                    )
+                )
             for _ in range(rng.randint(0, 4)):
                 party = rng.choice(["US", "UA"])
                 events.append(
@@ -1149,6 +1231,7 @@ class Generator:
             ["status", "responding_position", "resolution", "resolved_on"],
             batch_size=BATCH,
         )
+        self.save(DisputeProposal, proposals)
         self.save(DisputeEvent, events)
         snapshots = [s for s, _ in history]
         self.save_history(snapshots)

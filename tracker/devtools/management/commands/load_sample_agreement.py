@@ -58,7 +58,14 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from tracker.accounts.models import User
-from tracker.core.models import Affiliation, Agreement, Mineral, Organisation, Provision
+from tracker.core.models import (
+    Affiliation,
+    Agreement,
+    Mineral,
+    Organisation,
+    Provision,
+    Visibility,
+)
 from tracker.disputes import services as disputes
 from tracker.disputes.models import Dispute, DisputeEvent
 from tracker.milestones import services as milestones
@@ -314,6 +321,7 @@ class SampleLoader:
                     status=entry["status"],
                     percent=entry["percent"],
                     note=entry["note"],
+                    visibility=entry.get("visibility", Visibility.TASK_FORCE),
                     at=at,
                 )
             else:
@@ -338,7 +346,12 @@ class SampleLoader:
         }
         self.check_values(MonitoringCheck, what, fields)
         with refused_as_command_error(what):
-            check = monitoring.record_check(monitor, fields, at=recorded)
+            check = monitoring.record_check(
+                monitor,
+                fields,
+                visibility=row.get("visibility", Visibility.TASK_FORCE),
+                at=recorded,
+            )
         self.checks[row["key"]] = check
         self.counts["checks"] += 1
         for number, action_row in enumerate(row["corrective_actions"], start=1):
@@ -356,6 +369,7 @@ class SampleLoader:
             "description": row["description"],
             "owner_party": row["owner_party"],
             "due_date": datetime.date.fromisoformat(row["due_date"]),
+            "visibility": row.get("visibility", Visibility.TASK_FORCE),
         }
         self.check_values(CorrectiveAction, what, fields)
         with refused_as_command_error(what):
@@ -401,7 +415,6 @@ class SampleLoader:
                     dispute,
                     event["to_status"],
                     event["text"],
-                    event.get("resolution", ""),
                     at=at,
                 )
             elif kind == DisputeEvent.Kind.POSITION:
