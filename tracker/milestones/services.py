@@ -138,6 +138,33 @@ def _discard(stored: list[Evidence]) -> None:
         evidence.file.delete(save=False)
 
 
+def _log(
+    milestone: Milestone,
+    user: User,
+    at: datetime.datetime,
+    kind: str,
+    *,
+    old_status: str | None = None,
+    **fields: Any,
+) -> ProgressUpdate:
+    """The progress-log line of a change that leaves the percent as it is: the milestone's
+    status after the change, and before it (`old_status`, when the change moved it)."""
+    return create_recorded(
+        ProgressUpdate,
+        by=user,
+        at=at,
+        milestone=milestone,
+        author=user,
+        created_at=at,
+        kind=kind,
+        old_status=milestone.status if old_status is None else old_status,
+        new_status=milestone.status,
+        old_percent=milestone.percent_complete,
+        percent=milestone.percent_complete,
+        **fields,
+    )
+
+
 @transaction.atomic
 def update_progress(
     milestone: Milestone,
@@ -234,19 +261,7 @@ def verify(
             _("Only a completed milestone that is not yet verified can be verified.")
         )
     current.verified_by, current.verified_at = user, at
-    update = create_recorded(
-        ProgressUpdate,
-        by=user,
-        at=at,
-        milestone=current,
-        author=user,
-        created_at=at,
-        kind=ProgressUpdate.Kind.VERIFICATION,
-        old_status=current.status,
-        new_status=current.status,
-        old_percent=current.percent_complete,
-        percent=current.percent_complete,
-    )
+    update = _log(current, user, at, ProgressUpdate.Kind.VERIFICATION)
     _save(current, user, _("Verified"), ["verified_by", "verified_at"], at)
     events.milestone_verified.send(Milestone, milestone=current, update=update, actor=user, at=at)
     return update
@@ -283,20 +298,7 @@ def return_for_rework(
     old_status = current.status
     current.status = Status.IN_PROGRESS
     current.completed_on = current.verified_by = current.verified_at = None
-    update = create_recorded(
-        ProgressUpdate,
-        by=user,
-        at=at,
-        milestone=current,
-        author=user,
-        created_at=at,
-        kind=ProgressUpdate.Kind.RETURN,
-        old_status=old_status,
-        new_status=current.status,
-        old_percent=current.percent_complete,
-        percent=current.percent_complete,
-        note=reason,
-    )
+    update = _log(current, user, at, ProgressUpdate.Kind.RETURN, old_status=old_status, note=reason)
     _save(current, user, reason, ["status", "completed_on", "verified_by", "verified_at"], at)
     events.milestone_returned.send(Milestone, milestone=current, update=update, actor=user, at=at)
     return update
@@ -511,20 +513,7 @@ def edit_milestone(
         setattr(current, name, values[name])
     labels = [str(Milestone._meta.get_field(name).verbose_name) for name in changed]
     summary = _("Changed: %(fields)s.") % {"fields": ", ".join(labels)}
-    create_recorded(
-        ProgressUpdate,
-        by=user,
-        at=at,
-        milestone=current,
-        author=user,
-        created_at=at,
-        kind=ProgressUpdate.Kind.EDITED,
-        old_status=current.status,
-        new_status=current.status,
-        old_percent=current.percent_complete,
-        percent=current.percent_complete,
-        note=f"{summary} {reason}".strip(),
-    )
+    _log(current, user, at, ProgressUpdate.Kind.EDITED, note=f"{summary} {reason}".strip())
     _save(current, user, reason or summary, changed, at)
     return labels
 
@@ -557,18 +546,11 @@ def replan_milestone(
     _raise(errors)
     old_due = current.due_date
     current.due_date = due_date
-    update = create_recorded(
-        ProgressUpdate,
-        by=user,
-        at=at,
-        milestone=current,
-        author=user,
-        created_at=at,
-        kind=ProgressUpdate.Kind.REPLANNED,
-        old_status=current.status,
-        new_status=current.status,
-        old_percent=current.percent_complete,
-        percent=current.percent_complete,
+    update = _log(
+        current,
+        user,
+        at,
+        ProgressUpdate.Kind.REPLANNED,
         old_due_date=old_due,
         new_due_date=due_date,
         note=reason,
@@ -604,20 +586,7 @@ def cancel_milestone(
         raise ValidationError({"reason": reason_errors})
     old_status = current.status
     current.status = Status.CANCELLED
-    update = create_recorded(
-        ProgressUpdate,
-        by=user,
-        at=at,
-        milestone=current,
-        author=user,
-        created_at=at,
-        kind=ProgressUpdate.Kind.UPDATE,
-        old_status=old_status,
-        new_status=Status.CANCELLED,
-        old_percent=current.percent_complete,
-        percent=current.percent_complete,
-        note=reason,
-    )
+    update = _log(current, user, at, ProgressUpdate.Kind.UPDATE, old_status=old_status, note=reason)
     _save(current, user, reason, ["status"], at)
     return update
 
