@@ -24,7 +24,7 @@ PAGES = {
     "milestone_list": 8,
     "check_list": 8,
     "dispute_list": 8,
-    "activity": 10,
+    "activity": 9,
     "report": 20,
     "check_create": 7,
     "dispute_create": 6,

@@ -128,9 +128,9 @@ def test_activity_query_count_is_fixed(
         )
     client = login(monitor)
 
-    # Session, user, the agreements (tracker.core.workspace), people and provision options,
-    # count, the page's ids, its rows, their evidence, the header's unread count.
-    with django_assert_num_queries(10):
+    # Session, user, the agreements (tracker.core.workspace), the people and provision options
+    # (one query), count, the page's ids, its rows, their evidence, the header's unread count.
+    with django_assert_num_queries(9):
         response = client.get(URL, {"party": "UA", "author": member_ua.pk})
 
     assert response.status_code == 200

@@ -123,22 +123,51 @@ def reference_choices(agreement=None) -> dict[str, list[tuple[int, str]]]:
     }
 
 
-def provision_choices(agreement=None, *, with_agreement: bool = False) -> list[tuple[int, str]]:
-    """The provisions of `agreement` (every one for None); `with_agreement` puts each one's
-    agreement before it, for a list that mixes agreements (their references repeat)."""
-    rows = (
+def activity_choices(agreement=None, *, with_agreement: bool = False) -> dict[str, list]:
+    """The person and provision options of the activity log's filters, in one query.
+
+    As `reference_choices`: one UNION ALL of two small tables, sorted here. The provisions are
+    those of `agreement` (every one for None); `with_agreement` puts each one's agreement
+    before it, for a log that mixes agreements (their references repeat). The people are
+    everyone with a role, named as `User.__str__` names them.
+    """
+    columns = ("source", "pk", "sort", "first", "second", "third")
+    provisions = (
         within(Provision.objects.all(), agreement)
-        .order_by("agreement_id", "reference")
         .annotate(
-            shown=localized_sql("title"),
-            prefix=F("agreement__short_name") if with_agreement else _text(),
+            source=_text("provision"),
+            sort=F("agreement_id"),
+            first=F("agreement__short_name") if with_agreement else _text(),
+            second=F("reference"),
+            third=localized_sql("title"),
         )
-        .values_list("pk", "reference", "shown", "prefix")
+        .values_list(*columns)
     )
-    return [
-        (pk, f"{prefix} · {reference} {shown}" if prefix else f"{reference} {shown}")
-        for pk, reference, shown, prefix in rows
-    ]
+    people = (
+        User.objects.exclude(role="")
+        .annotate(
+            source=_text("person"),
+            sort=_number(),
+            first=F("first_name"),
+            second=F("last_name"),
+            third=F("username"),
+        )
+        .values_list(*columns)
+    )
+    # No ORDER BY anywhere (the union would inherit Provision's default): sorted below.
+    rows = provisions.order_by().union(people.order_by(), all=True).order_by()
+    found: dict[str, list[tuple[tuple, int, str]]] = {"provision": [], "person": []}
+    for kind, pk, sort, first, second, third in rows:
+        if kind == "provision":
+            text = f"{first} · {second} {third}" if first else f"{second} {third}"
+            found[kind].append(((sort, second, third.casefold()), pk, text))
+        else:
+            name = f"{first} {second}".strip() or third
+            found[kind].append(((first.casefold(), second.casefold(), third), pk, name))
+    return {
+        kind: [(pk, text) for _key, pk, text in sorted(options)]
+        for kind, options in found.items()
+    }
 
 
 # The status column sorts in workflow order, not by the codes' alphabet.
@@ -263,7 +292,7 @@ class ActivityFilter(ListFilterSet):
         choices=ResponsibleParty.choices,
         empty_label=ALL,
     )
-    # Options are filled in __init__, one query each, with no query to validate a choice.
+    # Options are filled in __init__ (one query for both), with no query to validate a choice.
     author = django_filters.ChoiceFilter(label=_("Person"), choices=(), empty_label=ALL)
     provision = django_filters.ChoiceFilter(
         label=_("Provision"), field_name="milestone__provision", choices=(), empty_label=ALL
@@ -278,13 +307,11 @@ class ActivityFilter(ListFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        people = User.objects.exclude(role="").order_by("first_name", "last_name", "username")
-        self.filters["author"].extra["choices"] = [(person.pk, str(person)) for person in people]
         workspace = current(self.request) if self.request is not None else None
         mixed = workspace is not None and workspace.everything and workspace.several
-        self.filters["provision"].extra["choices"] = provision_choices(
-            self.agreement, with_agreement=mixed
-        )
+        choices = activity_choices(self.agreement, with_agreement=mixed)
+        self.filters["author"].extra["choices"] = choices["person"]
+        self.filters["provision"].extra["choices"] = choices["provision"]
 
     class Meta(ListFilterSet.Meta):
         model = ProgressUpdate
