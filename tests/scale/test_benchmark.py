@@ -25,6 +25,7 @@ TINY = {
 CHEAP_SCENARIOS = [
     "floor",
     "admin_changelist",
+    "admin_changelist_editable",
     "milestones_filtered",
     "inline_update",
     "report_csv",
@@ -207,3 +208,20 @@ def test_the_reminders_are_timed_for_200_people_and_leave_the_data_as_it_was(ben
     assert lines[0].startswith("send_reminders for 200 people:")
     # Rolled back: every benchmark run measures a first run of the day.
     assert not Notification.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+def test_the_ratio_against_the_editable_admin_is_reported_but_not_judged():
+    chosen = [
+        _scenario("admin_changelist"),
+        _scenario("admin_changelist_editable"),
+        _scenario("milestones_filtered", benchmarking.fraction_of_admin(0.6)),
+    ]
+    rows = [
+        _row("admin_changelist", 40.0),
+        _row("admin_changelist_editable", 50.0),
+        _row("milestones_filtered", 28.0),
+    ]
+    benchmarking.judge(chosen, rows)
+    assert (rows[2]["admin_ratio"], rows[2]["editable_admin_ratio"]) == (0.7, 0.56)
+    assert rows[2]["verdict"] == "FAIL"
+    assert "(ratio 0.7; 0.56 × the editable admin)" in benchmarking.table(rows)

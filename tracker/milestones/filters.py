@@ -165,8 +165,7 @@ def activity_choices(agreement=None, *, with_agreement: bool = False) -> dict[st
             name = f"{first} {second}".strip() or third
             found[kind].append(((first.casefold(), second.casefold(), third), pk, name))
     return {
-        kind: [(pk, text) for _key, pk, text in sorted(options)]
-        for kind, options in found.items()
+        kind: [(pk, text) for _key, pk, text in sorted(options)] for kind, options in found.items()
     }
 
 
