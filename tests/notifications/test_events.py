@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
@@ -17,6 +18,7 @@ from tracker.milestones.models import Status
 from tracker.monitoring import services as monitoring
 from tracker.monitoring.models import MonitoringCheck
 from tracker.notifications.models import Delivery, Kind, Notification, OutgoingEmail, Preference
+from tracker.notifications.text import wording
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +242,48 @@ def test_a_replanned_milestone_reaches_its_partys_delegation_but_not_who_moved_i
         milestone_ua,
         new_due,
     )
+
+
+def test_a_proposed_decision_reaches_the_other_partys_co_chairs_and_its_rejection_the_proposers(
+    people, provision
+):
+    from tests.disputes.conftest import make_dispute, set_status
+    from tracker.disputes.models import DisputeStatus
+
+    dispute = set_status(make_dispute(people["member_us"], provision), "under_consultation")
+    proposal = disputes.propose_decision(
+        people["chair_us"], dispute, DisputeStatus.RESOLVED, "Data shared by May."
+    )
+
+    # The second key is Ukraine's: only its co-chair is asked, not the members or the monitors.
+    proposed = Notification.objects.get(kind=Kind.DECISION_PROPOSED)
+    assert (proposed.recipient.username, proposed.dispute_id, proposed.status, proposed.note) == (
+        "chair-ua",
+        dispute.pk,
+        "resolved",
+        "Data shared by May.",
+    )
+    assert proposed.message.state == OutgoingEmail.State.PENDING  # the co-chair is e-mailed
+    assert wording(proposed).sentence == (
+        f"{people['chair_us']} proposed to mark the dispute “{dispute.title}” “resolved”: it takes "
+        "effect when a co-chair of your party concurs."
+    )
+
+    disputes.reject(people["chair_ua"], proposal, "The data is still missing.")
+
+    rejected = Notification.objects.get(kind=Kind.DECISION_REJECTED)
+    assert (rejected.recipient.username, rejected.note) == (
+        "chair-us",
+        "The data is still missing.",
+    )
+    assert Notification.objects.filter(kind=Kind.DECISION_PROPOSED).count() == 1
+
+
+def test_a_refused_proposal_tells_nobody(people, provision):
+    from tests.disputes.conftest import make_dispute
+
+    dispute = make_dispute(people["member_us"], provision)  # raised: not yet open to a decision
+    with pytest.raises((PermissionDenied, ValidationError)):
+        disputes.propose_decision(people["member_us"], dispute, "resolved", "Done.")
+
+    assert not Notification.objects.filter(kind=Kind.DECISION_PROPOSED).exists()

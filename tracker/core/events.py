@@ -35,6 +35,12 @@ dispute_raised = Signal()
 #: A dispute changed status, or the responding party recorded its position. ``dispute``,
 #: ``event`` (the DisputeEvent of the move).
 dispute_moved = Signal()
+#: A co-chair proposed resolving or withdrawing a dispute: the other party's co-chairs hold
+#: the second key. ``dispute``, ``proposal`` (the DisputeProposal).
+decision_proposed = Signal()
+#: The other party's co-chair rejected a proposed decision. ``dispute``, ``proposal`` (its
+#: ``decision_note`` is the reason).
+decision_rejected = Signal()
 
 #: A monitor added a corrective action to a check. ``action`` (the CorrectiveAction).
 corrective_action_added = Signal()

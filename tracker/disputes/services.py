@@ -328,6 +328,7 @@ def propose_decision(
         text=text,
         proposal=proposal,
     )
+    events.decision_proposed.send(Dispute, dispute=dispute, proposal=proposal, actor=user, at=at)
     return proposal
 
 
@@ -388,6 +389,7 @@ def reject(
         text=proposal.decision_note,
         proposal=proposal,
     )
+    events.decision_rejected.send(Dispute, dispute=dispute, proposal=proposal, actor=user, at=at)
     return proposal
 
 

@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
     DISPUTE_RAISED = "dispute_raised", _("Dispute raised against your party")
     DISPUTE_MOVED = "dispute_moved", _("Dispute moved on")
     DISPUTE_DEADLINE = "dispute_deadline", _("Dispute response due")
+    DECISION_PROPOSED = "decision_proposed", _("Dispute decision awaiting your concurrence")
+    DECISION_REJECTED = "decision_rejected", _("Proposed dispute decision rejected")
     ACTION_ADDED = "action_added", _("Corrective action added")
     ACTION_DUE = "action_due", _("Corrective action due soon")
     ACTION_OVERDUE = "action_overdue", _("Corrective action overdue")

@@ -85,6 +85,11 @@ KIND_HELP = {
     Kind.MILESTONE_OVERDUE: _("A milestone of your party is past its due date."),
     Kind.DISPUTE_RAISED: _("The other party raised a dispute against your party."),
     Kind.DISPUTE_MOVED: _("A dispute changed status, or a position was recorded."),
+    Kind.DECISION_PROPOSED: _(
+        "The other party's co-chair proposed resolving or withdrawing a dispute: your party's "
+        "co-chairs concur or reject."
+    ),
+    Kind.DECISION_REJECTED: _("The other party rejected a decision your party proposed."),
     Kind.DISPUTE_DEADLINE: _("Your party's response to a dispute is due in 7 days, then in 1 day."),
     Kind.ACTION_ADDED: _("A monitor added a corrective action owned by your party."),
     Kind.ACTION_DUE: _("A corrective action owned by your party is due in 7 days."),

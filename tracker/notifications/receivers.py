@@ -86,6 +86,43 @@ def dispute_moved(sender, *, dispute, event, actor, at, **kwargs) -> None:
     notify(told, recipients.delegates(dispute.raised_by_party, dispute.responding_party))
 
 
+def _decision(kind: str, dispute, proposal, actor, at, *, note: str, to_party: str) -> None:
+    told = Event(
+        kind,
+        f"{kind}:{proposal.pk}",
+        dispute_id=dispute.pk,
+        actor=actor,
+        note=note,
+        status=proposal.decision,
+        at=at,
+    )
+    notify(told, recipients.co_chairs(to_party))
+
+
+def decision_proposed(sender, *, dispute, proposal, actor, at, **kwargs) -> None:
+    _decision(
+        Kind.DECISION_PROPOSED,
+        dispute,
+        proposal,
+        actor,
+        at,
+        note=proposal.text,
+        to_party=proposal.second_party,
+    )
+
+
+def decision_rejected(sender, *, dispute, proposal, actor, at, **kwargs) -> None:
+    _decision(
+        Kind.DECISION_REJECTED,
+        dispute,
+        proposal,
+        actor,
+        at,
+        note=proposal.decision_note,
+        to_party=proposal.proposer_party,
+    )
+
+
 def corrective_action_added(sender, *, action, actor, at, **kwargs) -> None:
     event = Event(
         Kind.ACTION_ADDED,
@@ -106,6 +143,8 @@ def connect() -> None:
         (events.milestone_replanned, milestone_replanned),
         (events.dispute_raised, dispute_raised),
         (events.dispute_moved, dispute_moved),
+        (events.decision_proposed, decision_proposed),
+        (events.decision_rejected, decision_rejected),
         (events.corrective_action_added, corrective_action_added),
     ):
         signal.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")

@@ -8,6 +8,8 @@
 - A dispute raised against a party reaches that party's delegation; each move on a dispute
   reaches both delegations (a dispute always involves both parties); the response deadline
   (7 days, 1 day, while the dispute waits for acknowledgement) reaches the responding party.
+- A proposal to resolve or withdraw a dispute reaches the co-chairs of the other party, who
+  hold the second key; its rejection reaches the co-chairs of the party that proposed it.
 - A corrective action reaches the delegation(s) of the party that owns it.
 
 Nobody hears of their own action, and only active people with a role receive anything.
@@ -41,6 +43,10 @@ def _people():
 
 def delegates(*parties: str) -> list:
     return list(_people().filter(role__in=DELEGATE_ROLES, party__in=parties).order_by("pk"))
+
+
+def co_chairs(party: str) -> list:
+    return list(_people().filter(role=Role.CO_CHAIR, party=party).order_by("pk"))
 
 
 def verifiers(responsible_party: str) -> list:

@@ -90,6 +90,18 @@ def _sentence(n: Notification) -> str:
                 "status": _status(n.status),
             }
         return _("%(actor)s recorded the responding party's position on “%(title)s”.") % values
+    if kind == Kind.DECISION_PROPOSED:
+        return _(
+            "%(actor)s proposed to mark the dispute “%(title)s” “%(status)s”: it takes effect "
+            "when a co-chair of your party concurs."
+        ) % {**values, "status": _status(n.status)}
+    if kind == Kind.DECISION_REJECTED:
+        return _(
+            "%(actor)s rejected the proposal to mark the dispute “%(title)s” “%(status)s”."
+        ) % {
+            **values,
+            "status": _status(n.status),
+        }
     if kind == Kind.DISPUTE_DEADLINE:
         return _("The response to the dispute “%(title)s” is due on %(date)s.") % values
     if kind == Kind.ACTION_ADDED:
