@@ -242,3 +242,11 @@ def test_query_count_does_not_grow_with_the_data(
 def test_preview_query_count_is_pinned(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(22):
         client.get(URL).content  # noqa: B018
+
+
+def test_no_developer_note_reaches_the_reader(client, world):
+    html = client.get(URL).content.decode()
+
+    assert "novalidate:" not in html
+    assert "the server checks the date" not in html
+    assert "{#" not in html and "#}" not in html
