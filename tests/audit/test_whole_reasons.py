@@ -64,3 +64,18 @@ def test_reasons_wrap_rather_than_widen_the_page():
     css = (Path(settings.BASE_DIR) / "static/css/tracker.css").read_text()
     rule = re.search(r"\.reason\s*{[^}]*}", css)
     assert rule and "overflow-wrap: anywhere" in rule.group(0)
+
+
+def test_the_activity_page_shows_a_long_note_whole(login, monitor, milestone_ua, member_ua):
+    services.update_progress(
+        milestone_ua,
+        member_ua,
+        version=milestone_ua.version,
+        status=Status.IN_PROGRESS,
+        percent=40,
+        note=LONG_NOTE,
+    )
+
+    body = html.unescape(login(monitor).get("/activity/").content.decode())
+
+    assert f'<td class="reason">{LONG_NOTE}</td>' in body
