@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import make_milestone
 from tests.reports.conftest import days, log, make_action, make_check, make_dispute
+from tracker.core.models import Agreement
 
 URL = reverse("reports:compliance")
 
@@ -280,3 +281,21 @@ def test_the_signing_day_itself_is_accepted(client, world):
 
     assert response.status_code == 200
     assert 'id="id_as_of_error"' not in response.content.decode()
+
+
+def test_the_signing_date_is_the_chosen_agreements(client, world):
+    Agreement.objects.create(
+        title="Second cooperation agreement",
+        short_name="second-agreement",
+        signed_on=datetime.date(2026, 2, 1),
+        place="Kyiv",
+    )
+
+    second = client.get(URL, {"agreement": "second-agreement", "as_of": "2025-06-01"})
+    first = client.get(URL, {"agreement": "test-agreement", "as_of": "2025-06-01"})
+
+    assert second.status_code == 400
+    assert "The agreement was signed on 2026-02-01; choose that day or a later one." in (
+        second.content.decode()
+    )
+    assert first.status_code == 200
