@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +24,10 @@ def assert_digest_shown(body: str, content: bytes) -> None:
     digest = hashlib.sha256(content).hexdigest()
     body = html.unescape(body)
     assert f'<code class="digest-short" title="{digest}">{digest[:12]}…</code>' in body
-    assert f'<code class="digest">{digest}</code>' in body
+    assert re.search(rf'<code class="digest" id="sha256-\d+">{digest}</code>', body)
+    assert re.search(
+        r'<button type="button" [^>]*data-copy="sha256-\d+"[^>]* hidden>Copy</button>', body
+    )
     assert "sha256sum" in body
 
 
