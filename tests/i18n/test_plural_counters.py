@@ -31,7 +31,8 @@ VARIABLE = re.compile(r"{{(.*?)}}", re.S)
 # What may stand between the number and its noun: closing tags, spaces, a translate tag's
 # opening (the noun then being its text).
 BETWEEN = re.compile(r"""(?:\s|&nbsp;|</\w+>|{%\s*translate\s*["'])*""")
-WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
+# The first two words after it.
+NEXT_WORDS = re.compile(r"([A-Za-z][A-Za-z-]*)(?:[ ]+([A-Za-z][A-Za-z-]*))?")
 # Words ending in "s" that are not plural nouns (verbs, function words, singular nouns).
 NOT_PLURAL = {
     "is",
@@ -73,7 +74,7 @@ def counts_without_plural_forms(template: str) -> list[str]:
     for match in VARIABLE.finditer(text):
         rest = text[match.end() : match.end() + 200]
         rest = rest[BETWEEN.match(rest).end() :]
-        words = re.match(r"([A-Za-z][A-Za-z-]*)(?:[ ]+([A-Za-z][A-Za-z-]*))?", rest)
+        words = NEXT_WORDS.match(rest)
         if not words:
             continue
         noun = next((word for word in words.groups() if word and looks_plural(word)), None)
