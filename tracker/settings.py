@@ -75,6 +75,9 @@ INSTALLED_APPS += ["tracker.audit"]
 # History is read, never replayed: the admin's "revert" would rewrite a record silently,
 # bypassing the services' rules and the progress log.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change's reason is kept whole (a text column, not simple-history's 100 characters): the
+# audit log and the history lists show what was typed, never a cut version of it.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
 # Demo data, the data generator and the benchmark: development and test runs only.

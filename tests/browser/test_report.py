@@ -104,9 +104,18 @@ def test_a_past_date_shows_the_report_as_it_stood(
     overdue = page.get_by_role("heading", name=re.compile("Overdue milestones"))
     expect(overdue).to_have_text("Overdue milestones (2)")  # both were due last week
 
-    page.get_by_label("As of").fill("2025-01-01")
+    # The day after the signing (an earlier day is refused beside the field).
+    page.get_by_label("As of").fill("2025-05-01")
 
     # Neither milestone existed yet on that day.
     expect(page.locator("#report")).to_contain_text("rebuilt from the recorded history")
     expect(overdue).to_have_text("Overdue milestones (0)")
-    expect(page).to_have_url(re.compile(r"as_of=2025-01-01"))
+    expect(page).to_have_url(re.compile(r"as_of=2025-05-01"))
+
+    # A day before the agreement was signed is refused beside the field, with no report.
+    page.get_by_label("As of").fill("2025-04-29")
+    expect(page.locator("#id_as_of_error")).to_have_text(
+        "The agreement was signed on 2025-04-30; choose that day or a later one."
+    )
+    expect(page.get_by_label("As of")).to_have_value("2025-04-29")
+    expect(page.locator("#report")).not_to_contain_text("Overdue milestones")

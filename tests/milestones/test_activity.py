@@ -20,7 +20,7 @@ URL = "/activity/"
 def notes(response) -> list[str]:
     body = response.content.decode()
     body = body[body.index('id="results"') :]
-    return re.findall(r"<td>(Note [^<]*)</td>", body)
+    return re.findall(r'<td class="reason">(Note [^<]*)</td>', body)
 
 
 @pytest.fixture

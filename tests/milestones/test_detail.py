@@ -48,7 +48,7 @@ def test_page_shows_the_audit_history_with_reason_and_changed_fields(
     body = login(monitor).get(page(milestone_ua)).content.decode()
 
     history = body[body.index('id="history-heading"') :]
-    assert "Member Ua · Changed · <q>No funds</q>" in history
+    assert 'Member Ua · Changed · <q class="reason">No funds</q>' in history
     assert "Status: Not started → On hold" in history
     assert "Percent complete: 0 → 10" in history
     assert "Version" not in history  # bookkeeping columns are left out

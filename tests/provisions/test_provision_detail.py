@@ -113,3 +113,53 @@ def test_provision_page_query_count_does_not_grow_with_its_milestones(
     assert response.content.decode().count('class="milestone-row"') == 30
     # The sections of other apps add their own queries; none may run per milestone row.
     assert len(many) == len(few)
+
+
+# --- the text in both languages, side by side (issue 19) --------------------------------------
+
+ENGLISH = "The Parties shall share geological survey data."
+UKRAINIAN = "Сторони обмінюються даними геологічних досліджень."
+
+
+@pytest.fixture
+def bilingual_provision(provision):
+    provision.text, provision.text_uk = ENGLISH, UKRAINIAN
+    provision.save(update_fields=["text", "text_uk"])
+    return provision
+
+
+def text_columns(body: str) -> list[tuple[str, str]]:
+    """(lang, text) of each column of the provision's text, in page order."""
+    region = body[body.index('class="bilingual-text"') :]
+    region = region[: region.index('id="milestones-heading"')]
+    return re.findall(r'<p class="prose" lang="(\w+)">(.*?)</p>', region, re.S)
+
+
+def test_both_texts_are_shown_each_with_its_language(login, observer, bilingual_provision):
+    body = login(observer).get(page(bilingual_provision)).content.decode()
+
+    assert text_columns(body) == [("en", ENGLISH), ("uk", UKRAINIAN)]
+    assert '<h3 id="text-en">English</h3>' in body
+    assert '<h3 id="text-uk">Ukrainian</h3>' in body
+
+
+def test_a_ukrainian_reader_gets_the_ukrainian_text_first(login, observer, bilingual_provision):
+    client = login(observer)
+    client.cookies["django_language"] = "uk"
+
+    body = client.get(page(bilingual_provision)).content.decode()
+
+    assert text_columns(body) == [("uk", UKRAINIAN), ("en", ENGLISH)]
+
+
+def test_a_missing_translation_is_said_not_replaced_by_the_other_text(
+    login, observer, bilingual_provision
+):
+    bilingual_provision.text_uk = ""
+    bilingual_provision.save(update_fields=["text_uk"])
+
+    body = login(observer).get(page(bilingual_provision)).content.decode()
+
+    assert text_columns(body) == [("en", ENGLISH)]
+    assert "No text in this language yet." in body
+    assert body.count(ENGLISH) == 1

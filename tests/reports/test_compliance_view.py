@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tests.conftest import make_milestone
 from tests.reports.conftest import days, log, make_action, make_check, make_dispute
+from tracker.core.models import Agreement
 
 URL = reverse("reports:compliance")
 
@@ -242,3 +243,59 @@ def test_query_count_does_not_grow_with_the_data(
 def test_preview_query_count_is_pinned(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(22):
         client.get(URL).content  # noqa: B018
+
+
+def test_no_developer_note_reaches_the_reader(client, world):
+    html = client.get(URL).content.decode()
+
+    assert "novalidate:" not in html
+    assert "the server checks the date" not in html
+    assert "{#" not in html and "#}" not in html
+
+
+BEFORE_SIGNING_MESSAGE = "The agreement was signed on 2025-04-30; choose that day or a later one."
+
+
+def test_as_of_before_the_agreement_was_signed_is_refused_beside_the_field(client, world):
+    response = client.get(URL, {"as_of": "2025-04-29", "party": "UA"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<p class="error" id="id_as_of_error">{BEFORE_SIGNING_MESSAGE}' in html
+    assert 'value="2025-04-29"' in html  # keeps what was typed
+    assert "Joint geological surveys" not in html  # no report of zeros
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx", "pdf"])
+def test_a_download_as_of_before_the_signing_is_refused(client, world, export_format):
+    response = client.get(URL, {"as_of": "2020-01-01", "format": export_format})
+
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+    assert response["Content-Type"].startswith("text/html")
+    assert BEFORE_SIGNING_MESSAGE in response.content.decode()
+
+
+def test_the_signing_day_itself_is_accepted(client, world):
+    response = client.get(URL, {"as_of": "2025-04-30"})
+
+    assert response.status_code == 200
+    assert 'id="id_as_of_error"' not in response.content.decode()
+
+
+def test_the_signing_date_is_the_chosen_agreements(client, world):
+    Agreement.objects.create(
+        title="Second cooperation agreement",
+        short_name="second-agreement",
+        signed_on=datetime.date(2026, 2, 1),
+        place="Kyiv",
+    )
+
+    second = client.get(URL, {"agreement": "second-agreement", "as_of": "2025-06-01"})
+    first = client.get(URL, {"agreement": "test-agreement", "as_of": "2025-06-01"})
+
+    assert second.status_code == 400
+    assert "The agreement was signed on 2026-02-01; choose that day or a later one." in (
+        second.content.decode()
+    )
+    assert first.status_code == 200

@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tracker.core.limits import NOTE
@@ -229,8 +228,6 @@ def store_evidence(upload: UploadedFile, user, visibility: str = Visibility.TASK
     return evidence
 
 
-#: simple-history keeps 100 characters of a reason; the whole reason is on the row.
-HISTORY_REASON_CHARS = 100
 # A withdrawal's reason is a note (tracker.core.limits).
 WITHDRAWAL_REASON_CHARS = NOTE
 
@@ -262,6 +259,6 @@ def withdraw_evidence(evidence: Evidence, user, reason: str, *, at=None) -> Evid
     current.withdrawn_at, current.withdrawn_by, current.withdrawal_reason = at, user, reason
     current._history_user = user
     current._history_date = at
-    current._change_reason = Truncator(reason).chars(HISTORY_REASON_CHARS)
+    current._change_reason = reason
     current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     return current

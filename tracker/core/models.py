@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from pathlib import PurePath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -157,6 +158,22 @@ def localized(obj: object, field: str) -> str:
     if in_ukrainian():
         return ukrainian or english
     return english or ukrainian
+
+
+class LanguageVersion(NamedTuple):
+    code: str  # the value of the HTML lang attribute
+    label: str
+    text: str
+
+
+def both_languages(obj: object, field: str) -> list[LanguageVersion]:
+    """The English and the Ukrainian text of a bilingual field, each as it is stored (no
+    fallback: a missing translation shows as missing), the reader's language first."""
+    versions = [
+        LanguageVersion("en", gettext("English"), getattr(obj, field) or ""),
+        LanguageVersion("uk", gettext("Ukrainian"), getattr(obj, f"{field}_uk") or ""),
+    ]
+    return versions[::-1] if in_ukrainian() else versions
 
 
 def localized_sql(field: str) -> Coalesce:
@@ -320,6 +337,11 @@ class Provision(models.Model):
     @property
     def display_text(self) -> str:
         return localized(self, "text")
+
+    @property
+    def text_versions(self) -> list[LanguageVersion]:
+        """Both texts, for reading them side by side (legal comparison)."""
+        return both_languages(self, "text")
 
     def get_value_chain_stages_display(self) -> list[str]:
         labels = dict(ValueChainStage.choices)

@@ -22,7 +22,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tracker.core.models import Agreement, Mineral, Provision, ValueChainStage, Visibility
@@ -49,8 +48,6 @@ PROVISION_FIELDS = (
     "value_chain_stages",
 )
 TEXT_FIELDS = (models.CharField, models.TextField)
-# The history table keeps the reason in a 100-character column.
-REASON_MAX_CHARS = 100
 
 
 class StaleVersion(Exception):
@@ -65,7 +62,7 @@ class StaleVersion(Exception):
 def _stamp(obj: models.Model, user, reason: str, at: datetime.datetime) -> None:
     obj._history_user = user
     obj._history_date = at
-    obj._change_reason = Truncator(reason).chars(REASON_MAX_CHARS)
+    obj._change_reason = reason
 
 
 def _assign(obj: models.Model, fields: Iterable[str], data: Mapping[str, Any]) -> list[str]:
@@ -259,6 +256,6 @@ def change_visibility(
         fields.append("version")
     record._history_user = user
     record._history_date = at or timezone.now()
-    record._change_reason = Truncator(reason).chars(100)
+    record._change_reason = reason
     record.save(update_fields=fields)
     return record, True

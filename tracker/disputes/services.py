@@ -68,8 +68,6 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
 }
 #: The moves that take two keys: a proposal and the other party's concurrence.
 TWO_KEY_MOVES = (S.RESOLVED, S.WITHDRAWN)
-# The history's reason column is short; the full text is on the row and in the timeline.
-REASON_LENGTH = 100
 
 
 def other_party(party: str) -> str:
@@ -259,7 +257,7 @@ def _apply_move(
         fields += ["resolution", "resolved_on"]
     dispute._history_user = user
     dispute._history_date = at
-    dispute._change_reason = text[:REASON_LENGTH] or None
+    dispute._change_reason = text or None
     dispute.save(update_fields=fields)
     event = create_recorded(
         DisputeEvent,
@@ -314,7 +312,7 @@ def propose_decision(
     )
     proposal._history_user = user
     proposal._history_date = at
-    proposal._change_reason = text[:REASON_LENGTH]
+    proposal._change_reason = text
     proposal.save()
     create_recorded(
         DisputeEvent,
@@ -354,7 +352,7 @@ def concur(
     note = note.strip()
     proposal._history_user = user
     proposal._history_date = at
-    proposal._change_reason = note[:REASON_LENGTH] or None
+    proposal._change_reason = note or None
     twokey.decide(proposal, twokey.Outcome.CONCURRED, by=user, at=at, note=note)
     # An open proposal is superseded by every other move, so its move is still allowed.
     _refuse_unless_allowed(dispute, proposal.decision)
@@ -376,7 +374,7 @@ def reject(
         raise PermissionDenied
     proposal._history_user = user
     proposal._history_date = at
-    proposal._change_reason = reason.strip()[:REASON_LENGTH] or None
+    proposal._change_reason = reason.strip() or None
     twokey.decide(proposal, twokey.Outcome.REJECTED, by=user, at=at, note=reason)
     create_recorded(
         DisputeEvent,
@@ -409,7 +407,7 @@ def record_position(
     dispute.responding_position = position
     dispute._history_user = user
     dispute._history_date = at
-    dispute._change_reason = position[:REASON_LENGTH]
+    dispute._change_reason = position
     dispute.save(update_fields=["responding_position"])
     event = create_recorded(
         DisputeEvent,

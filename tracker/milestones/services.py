@@ -29,7 +29,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tracker.accounts.permissions import (
@@ -50,8 +49,6 @@ if TYPE_CHECKING:
     from tracker.accounts.models import User
 
 MAX_FILES_PER_UPDATE = MAX_FILES_PER_REQUEST
-# The history table keeps the reason in a 100-character column.
-REASON_MAX_CHARS = 100
 NOTE_MAX_CHARS = NOTE
 
 
@@ -77,7 +74,7 @@ def _save(
     milestone: Milestone, user: User, reason: str, fields: list[str], at: datetime.datetime
 ) -> None:
     milestone.version += 1
-    milestone._change_reason = Truncator(reason).chars(REASON_MAX_CHARS)
+    milestone._change_reason = reason
     milestone._history_user = user
     milestone._history_date = at
     milestone.save(update_fields=[*fields, "version", "updated_at"])
@@ -449,7 +446,7 @@ def create_milestone(
         percent_complete=percent,
         **values,
     )
-    milestone._change_reason = Truncator(reason or _("Milestone planned")).chars(REASON_MAX_CHARS)
+    milestone._change_reason = reason or _("Milestone planned")
     milestone._history_user = user
     milestone._history_date = at
     milestone.save()

@@ -52,8 +52,6 @@ CHECK_FIELDS = (
     "follows_up",
 )
 TEXT_FIELDS = ("criterion", "criterion_uk", "severity", "finding")
-# The history's reason column is short; a longer note stays whole on the row itself.
-REASON_LENGTH = 100
 
 
 class StaleVersion(Exception):
@@ -289,7 +287,7 @@ def close_corrective_action(
     action.version += 1
     action._history_user = user
     action._history_date = action.closed_at
-    action._change_reason = closing_note[:REASON_LENGTH]
+    action._change_reason = closing_note
     action.save(update_fields=["state", "closed_at", "closed_by", "closing_note", "version"])
     return action
 

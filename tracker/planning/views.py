@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -624,8 +625,21 @@ def import_confirm(request: HtmxHttpRequest, agreement: str) -> HttpResponse:
     return _saved(
         request,
         agreement_url(current),
-        _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % counts,
+        _("Imported: %(new)s, %(changed)s, %(unchanged)s.") % _counted(counts),
     )
+
+
+def _counted(counts: dict[str, int]) -> dict[str, str]:
+    """Each count with its plural form: the same messages as the import page's summary
+    (planning/import_counts.html)."""
+    new, changed, unchanged = counts["new"], counts["changed"], counts["unchanged"]
+    return {
+        "new": ngettext("%(counter)s new", "%(counter)s new", new) % {"counter": new},
+        "changed": ngettext("%(counter)s changed", "%(counter)s changed", changed)
+        % {"counter": changed},
+        "unchanged": ngettext("%(counter)s unchanged", "%(counter)s unchanged", unchanged)
+        % {"counter": unchanged},
+    }
 
 
 @require_GET

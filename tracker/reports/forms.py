@@ -84,6 +84,11 @@ class ReportFilterForm(FilterForm):
             self.data["agreement"] = self.default_agreement.short_name
         # The browser's date picker stops at today; the server checks it again below.
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if self.agreements:
+            # ... and starts at the earliest signing of the agreements offered; clean()
+            # holds the chosen one's.
+            earliest = min(agreement.signed_on for agreement in self.agreements)
+            self.fields["as_of"].widget.attrs["min"] = earliest.isoformat()
 
     def clean_agreement(self) -> Agreement | None:
         chosen = self.cleaned_data.get("agreement")
@@ -104,6 +109,22 @@ class ReportFilterForm(FilterForm):
                 code="future",
             )
         return as_of
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Before the signing there is nothing to report: a report of zeros would read as a
+        # finding, so the date is refused beside its field (the issue form says the same).
+        agreement, as_of = data.get("agreement"), data.get("as_of")
+        if agreement is not None and as_of is not None and as_of < agreement.signed_on:
+            self.add_error(
+                "as_of",
+                forms.ValidationError(
+                    _("The agreement was signed on %(signed)s; choose that day or a later one.")
+                    % {"signed": agreement.signed_on.isoformat()},
+                    code="before_signing",
+                ),
+            )
+        return data
 
     def scope(self) -> ReportScope:
         data = self.cleaned_data

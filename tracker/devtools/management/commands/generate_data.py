@@ -377,7 +377,7 @@ def snapshot(model: type[models.Model], values: dict, when, user_id, kind="+", r
         history_date=when,
         history_type=kind,
         history_user_id=user_id,
-        history_change_reason=(reason or "")[:100] or None,
+        history_change_reason=reason or None,
     )
 
 
@@ -387,7 +387,7 @@ def history_row(state: dict, when, user_id, kind: str, reason: str | None = None
         "history_date": when,
         "history_type": kind,
         "history_user_id": user_id,
-        "history_change_reason": (reason or "")[:100] or None,
+        "history_change_reason": reason or None,
     }
 
 

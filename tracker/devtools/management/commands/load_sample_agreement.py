@@ -55,7 +55,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from tracker.accounts.models import User
 from tracker.core.models import (
@@ -225,7 +224,7 @@ class SampleLoader:
             raise CommandError(f"{obj._meta.verbose_name} {obj}: {error}") from error
         obj._history_date = when
         obj._history_user = self.author
-        obj._change_reason = Truncator(reason).chars(100)
+        obj._change_reason = reason
         try:
             obj.save()
         except IntegrityError as error:
