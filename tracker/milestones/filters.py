@@ -32,6 +32,7 @@ from tracker.core.models import (
     ResponsibleParty,
     localized_sql,
 )
+from tracker.core.search import search_filter, search_rows, text_search
 from tracker.core.sorting import SortFilter, shown_text
 from tracker.core.workspace import current, within
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
@@ -257,6 +258,7 @@ class MilestoneFilter(ListFilterSet):
 
 
 class ActivityFilter(ListFilterSet):
+    q = search_filter(_("Note or milestone"))
     party = django_filters.ChoiceFilter(
         label=_("Responsible party"),
         field_name="milestone__responsible_party",
@@ -289,6 +291,12 @@ class ActivityFilter(ListFilterSet):
     class Meta(ListFilterSet.Meta):
         model = ProgressUpdate
         fields: list[str] = []
+
+    def search(self, queryset, name, value: str):
+        # The entry's note or its milestone's title. The form field strips the text.
+        milestones = Milestone.objects.filter(text_search(Milestone, value))
+        of_milestones = ProgressUpdate.objects.filter(milestone__in=milestones).values("pk")
+        return queryset.filter(search_rows(ProgressUpdate, value, of_milestones))
 
     @staticmethod
     def _start_of(day: datetime.date) -> datetime.datetime:

@@ -90,6 +90,9 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(models.Model):
+    # The text the activity log finds a milestone's entries by (tracker.core.search).
+    search_fields = ("title", "title_uk")
+
     provision = models.ForeignKey(
         Provision, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("provision")
     )
@@ -246,6 +249,9 @@ class Milestone(models.Model):
 
 class ProgressUpdate(models.Model):
     """One entry of a milestone's narrative log; every status change writes one."""
+
+    # The text the activity log searches (tracker.core.search), with its milestone's.
+    search_fields = ("note",)
 
     class Kind(models.TextChoices):
         UPDATE = "update", _("Progress update")

@@ -1,0 +1,17 @@
+# Full-text search documents, on PostgreSQL only (tracker.core.search).
+
+from django.db import migrations
+
+from tracker.core.search import AddSearchDocument
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('milestones', '0012_visibility'),
+    ]
+
+    operations = [
+        AddSearchDocument('milestone', ('title', 'title_uk')),
+        AddSearchDocument('progressupdate', ('note',)),
+    ]
