@@ -97,7 +97,7 @@ class DocumentMatches(Expression):
 
     def as_sql(self, compiler, connection):
         query_sql, params = compiler.compile(self.query)
-        table = compiler.quote_name_unless_alias(self.row.alias)
+        table = compiler.quote_name(self.row.alias)
         return f"{table}.{connection.ops.quote_name(DOCUMENT_COLUMN)} @@ ({query_sql})", params
 
 
