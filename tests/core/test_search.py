@@ -37,7 +37,12 @@ SEARCHED_MODELS = [
 
 
 def test_search_words_split_on_spaces_and_drop_quotes_and_backslashes():
-    assert search_words("  lithium  'royalty' \\x  \"ore\" ") == ["lithium", "royalty", "x", '"ore"']
+    assert search_words("  lithium  'royalty' \\x  \"ore\" ") == [
+        "lithium",
+        "royalty",
+        "x",
+        '"ore"',
+    ]
 
 
 def test_search_words_are_capped_in_length_and_number():
