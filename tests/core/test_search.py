@@ -134,9 +134,21 @@ def test_english_words_find_their_other_forms_on_postgresql(provisions):
     assert found("exchanging surveys") == {"S-2"}
 
 
+DOCUMENTS = [
+    (label, document)
+    for label in SEARCHED_MODELS
+    for document in apps.get_model(label).search_documents
+]
+
+
+def test_the_milestone_list_and_the_activity_log_search_their_own_milestone_documents():
+    assert ("milestones.Milestone", "search_document_full") in DOCUMENTS
+    assert len(DOCUMENTS) == len(SEARCHED_MODELS) + 1
+
+
 @ONLY_POSTGRESQL
-@pytest.mark.parametrize("label", SEARCHED_MODELS)
-def test_each_searched_table_has_a_generated_document_of_its_search_fields(db, label):
+@pytest.mark.parametrize(("label", "document"), DOCUMENTS)
+def test_each_search_document_is_generated_from_its_fields_with_a_gin_index(db, label, document):
     model = apps.get_model(label)
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -146,19 +158,19 @@ def test_each_searched_table_has_a_generated_document_of_its_search_fields(db, l
             FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = %s::regclass AND a.attname = %s
             """,
-            [table, DOCUMENT_COLUMN],
+            [table, document],
         )
         generated, expression = cursor.fetchone()
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
-            [table, f"%USING gin ({DOCUMENT_COLUMN})%"],
+            [table, f"%USING gin ({document})%"],
         )
         indexes = cursor.fetchall()
     assert generated == "s"  # stored
     # Both configurations read every field the other databases search.
     assert "'english'::regconfig" in expression
     assert "'simple'::regconfig" in expression
-    for field in model.search_fields:
+    for field in model.search_documents[document]:
         assert f"COALESCE({model._meta.get_field(field).column}," in expression
     assert len(indexes) == 1
 

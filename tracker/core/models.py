@@ -265,7 +265,7 @@ class Agreement(models.Model):
 
 class Provision(models.Model):
     # The text a list finds a provision by (tracker.core.search; the check list).
-    search_fields = ("reference", "title", "title_uk")
+    search_documents = {"search_document": ("reference", "title", "title_uk")}
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("agreement")

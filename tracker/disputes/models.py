@@ -47,13 +47,15 @@ def default_response_due() -> datetime.date:
 
 class Dispute(models.Model):
     # The text the dispute list searches (tracker.core.search), with its timeline's.
-    search_fields = (
-        "title",
-        "description",
-        "raising_position",
-        "responding_position",
-        "resolution",
-    )
+    search_documents = {
+        "search_document": (
+            "title",
+            "description",
+            "raising_position",
+            "responding_position",
+            "resolution",
+        )
+    }
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("agreement")
@@ -154,7 +156,7 @@ class DisputeEventQuerySet(VisibleQuerySet):
 
 class DisputeEvent(models.Model):
     # Comments, recorded positions, notes of status changes.
-    search_fields = ("text",)
+    search_documents = {"search_document": ("text",)}
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Status change")

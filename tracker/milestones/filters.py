@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
-from tracker.core.filters import ALL, ListFilterSet, contains_text
+from tracker.core.filters import ALL, ListFilterSet
 from tracker.core.forms import DateInput
 from tracker.core.ids import IdFilter
 from tracker.core.models import (
@@ -160,11 +160,7 @@ SELECT_FILTERS = (
 
 
 class MilestoneFilter(ListFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.SearchInput(attrs={"placeholder": _("Title or description")}),
-    )
+    q = search_filter(_("Title or description"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ALL)
     schedule = django_filters.ChoiceFilter(
         label=_("Schedule"),
@@ -245,10 +241,9 @@ class MilestoneFilter(ListFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Milestone], name: str, value: str):
-        # The form field strips the text, and django-filter skips an empty one.
-        return queryset.filter(
-            contains_text(("title", "title_uk", "description", "description_uk"), value)
-        )
+        # Titles and descriptions in both languages. The form field strips the text, and
+        # django-filter skips an empty one.
+        return queryset.filter(text_search(Milestone, value, "search_document_full"))
 
     def filter_schedule(self, queryset: QuerySet[Milestone], name: str, value: str):
         return getattr(queryset, SCHEDULE_FILTERS[value])()

@@ -13,5 +13,10 @@ class Migration(migrations.Migration):
 
     operations = [
         AddSearchDocument('milestone', ('title', 'title_uk')),
+        AddSearchDocument(
+            'milestone',
+            ('title', 'title_uk', 'description', 'description_uk'),
+            name='search_document_full',
+        ),
         AddSearchDocument('progressupdate', ('note',)),
     ]
