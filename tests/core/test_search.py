@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from tracker.core.limits import LEGAL_TEXT
 from tracker.core.models import Category, Provision, ResponsibleParty
 from tracker.core.search import (
     DOCUMENT_COLUMN,
@@ -141,9 +142,10 @@ DOCUMENTS = [
 ]
 
 
-def test_the_milestone_list_and_the_activity_log_search_their_own_milestone_documents():
+def test_lists_that_search_more_of_a_row_than_another_list_have_a_document_of_their_own():
     assert ("milestones.Milestone", "search_document_full") in DOCUMENTS
-    assert len(DOCUMENTS) == len(SEARCHED_MODELS) + 1
+    assert ("core.Provision", "search_document_full") in DOCUMENTS
+    assert len(DOCUMENTS) == len(SEARCHED_MODELS) + 2
 
 
 @ONLY_POSTGRESQL
@@ -189,3 +191,27 @@ def test_sqlite_tables_have_no_document_column(db):
     with connection.cursor() as cursor:
         columns = connection.introspection.get_table_description(cursor, "core_provision")
     assert DOCUMENT_COLUMN not in {column.name for column in columns}
+
+
+@ONLY_POSTGRESQL
+def test_the_longest_texts_the_limits_allow_fit_in_their_documents(agreement):
+    # A tsvector holds at most 1 MB: every field at its limit, in distinct Cyrillic words
+    # (two bytes a letter, the most lexemes), must still save and be found.
+    def words(count: int, stem: str) -> str:
+        text = " ".join(f"{stem}{number:05d}" for number in range(count))
+        return text[: LEGAL_TEXT - 1]
+
+    provision = Provision.objects.create(
+        agreement=agreement,
+        reference="S-9",
+        title="Довга",
+        text=words(5_000, "слово"),
+        text_uk=words(5_000, "термін"),
+        category=Category.CAPACITY,
+        responsible_party=ResponsibleParty.JOINT,
+    )
+    assert len(provision.text_uk) == LEGAL_TEXT - 1
+    matches = Provision.objects.filter(
+        text_search(Provision, "термін01234", "search_document_full")
+    )
+    assert list(matches) == [provision]

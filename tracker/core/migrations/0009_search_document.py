@@ -13,4 +13,9 @@ class Migration(migrations.Migration):
 
     operations = [
         AddSearchDocument('provision', ('reference', 'title', 'title_uk')),
+        AddSearchDocument(
+            'provision',
+            ('reference', 'title', 'title_uk', 'text', 'text_uk'),
+            name='search_document_full',
+        ),
     ]
