@@ -63,7 +63,7 @@ class DisputeFilter(ListFilterSet):
         # The dispute's own text or its timeline's (comments, positions, notes of status
         # changes), which is visible with the dispute. The form field strips the text.
         events = DisputeEvent.objects.filter(text_search(DisputeEvent, value)).values("dispute_id")
-        return queryset.filter(search_rows(Dispute, value, events))
+        return queryset.filter(search_rows(Dispute, value, pk=events))
 
     def filter_status(self, queryset, name, value):
         if value == "open":

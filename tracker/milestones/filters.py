@@ -289,9 +289,8 @@ class ActivityFilter(ListFilterSet):
 
     def search(self, queryset, name, value: str):
         # The entry's note or its milestone's title. The form field strips the text.
-        milestones = Milestone.objects.filter(text_search(Milestone, value))
-        of_milestones = ProgressUpdate.objects.filter(milestone__in=milestones).values("pk")
-        return queryset.filter(search_rows(ProgressUpdate, value, of_milestones))
+        milestones = Milestone.objects.filter(text_search(Milestone, value)).values("pk")
+        return queryset.filter(search_rows(ProgressUpdate, value, milestone=milestones))
 
     @staticmethod
     def _start_of(day: datetime.date) -> datetime.datetime:

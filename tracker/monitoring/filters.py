@@ -95,9 +95,10 @@ class CheckFilter(ListFilterSet):
             .filter(text_search(CorrectiveAction, value))
             .values("check_record_id")
         )
-        provisions = Provision.objects.filter(text_search(Provision, value))
-        of_provisions = MonitoringCheck.objects.filter(provision__in=provisions).values("pk")
-        return queryset.filter(search_rows(MonitoringCheck, value, actions, of_provisions))
+        provisions = Provision.objects.filter(text_search(Provision, value)).values("pk")
+        return queryset.filter(
+            search_rows(MonitoringCheck, value, pk=actions, provision=provisions)
+        )
 
     def _with_actions(self, queryset, value: str, actions):
         exists = Exists(actions.filter(check_record=OuterRef("pk")))
