@@ -6,8 +6,7 @@ attribute: document name -> fields; most have one, ``search_document``).
 
 - On PostgreSQL each document is a column of the table, a ``tsvector`` that the database
   keeps up to date itself (a stored generated column, added by the `AddSearchDocument`
-  migration operation, not a model field) with a GIN index. The text is
-  read twice, with the ``english`` configuration (stems, so "minerals" finds "mineral") and
+  migration operation, not a model field) with a GIN index. The text is read twice, with the ``english`` configuration (stems, so "minerals" finds "mineral") and
   with ``simple`` (every word as written, lower-cased). PostgreSQL has no Ukrainian
   configuration: ``simple`` is what serves Ukrainian (Cyrillic) text — whole words and word
   beginnings, without stemming.
@@ -15,14 +14,15 @@ attribute: document name -> fields; most have one, ``search_document``).
   (`tracker.core.filters.contains_text`).
 
 Either way the search text is split into words; a row matches when every word is found in
-its text, each word also as the beginning of a longer word ("лiт" finds "літій" on
+its text, each word also as the beginning of a longer word ("літ" finds "літій" on
 PostgreSQL; on SQLite a word is found anywhere inside the text). Quotes, operators and
 backslashes are taken as plain text, and the text is cut at `MAX_QUERY` characters and
 `MAX_WORDS` words, so no input can make the database fail or work long.
 
 A list whose rows carry text in other tables (a check's corrective actions, a dispute's
-timeline) joins the rows found in each table with `search_rows`; every part keeps the
-reader's visibility (``visible_to``), so a search tells nothing of what the reader may not see.
+timeline) joins the rows found in each table with `search_rows`. The querysets a list hands
+it keep the reader's visibility (``visible_to``), so a search tells nothing of what the
+reader may not see.
 """
 
 from __future__ import annotations
