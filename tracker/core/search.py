@@ -6,10 +6,11 @@ attribute: document name -> fields; most have one, ``search_document``).
 
 - On PostgreSQL each document is a column of the table, a ``tsvector`` that the database
   keeps up to date itself (a stored generated column, added by the `AddSearchDocument`
-  migration operation, not a model field) with a GIN index. The text is read twice, with the ``english`` configuration (stems, so "minerals" finds "mineral") and
-  with ``simple`` (every word as written, lower-cased). PostgreSQL has no Ukrainian
-  configuration: ``simple`` is what serves Ukrainian (Cyrillic) text — whole words and word
-  beginnings, without stemming.
+  migration operation, not a model field) with a GIN index. The text is read twice, with
+  the ``english`` configuration (stems, so "minerals" finds "mineral") and with ``simple``
+  (every word as written, lower-cased). PostgreSQL has no Ukrainian configuration:
+  ``simple`` is what serves Ukrainian (Cyrillic) text — whole words and word beginnings,
+  without stemming.
 - Elsewhere (SQLite) the document's fields are tested with a case-insensitive ``LIKE``
   (`tracker.core.filters.contains_text`).
 
