@@ -6,9 +6,12 @@ its GIN index, English stemming) is tested there and skipped on SQLite with the 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.migrations.state import ProjectState
 
 from tracker.core.limits import LEGAL_TEXT
 from tracker.core.models import Category, Provision, ResponsibleParty
@@ -17,6 +20,8 @@ from tracker.core.search import (
     MAX_QUERY,
     MAX_WORD,
     MAX_WORDS,
+    AddSearchDocument,
+    RemoveSearchDocument,
     search_words,
     text_search,
 )
@@ -215,3 +220,53 @@ def test_the_longest_texts_the_limits_allow_fit_in_their_documents(agreement):
         text_search(Provision, "термін01234", "search_document_full")
     )
     assert list(matches) == [provision]
+
+
+def _documents(table: str) -> dict[str, str]:
+    """The table's generated columns and their expressions (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.attname, pg_get_expr(d.adbin, d.adrelid)
+            FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE a.attrelid = %s::regclass AND a.attgenerated = 's' AND NOT a.attisdropped
+            """,
+            [table],
+        )
+        return dict(cursor.fetchall())
+
+
+@ONLY_POSTGRESQL
+def test_a_document_changes_fields_by_being_removed_and_added_again(db):
+    state = ProjectState.from_apps(apps)
+    table = "milestones_progressupdate"
+    assert "old_status" not in _documents(table)[DOCUMENT_COLUMN]
+
+    # The test's transaction takes the DDL back afterwards.
+    with connection.schema_editor() as editor:
+        RemoveSearchDocument("progressupdate", ("note",)).database_forwards(
+            "milestones", editor, state, state
+        )
+    assert DOCUMENT_COLUMN not in _documents(table)
+    with connection.schema_editor() as editor:
+        AddSearchDocument("progressupdate", ("note", "old_status")).database_forwards(
+            "milestones", editor, state, state
+        )
+
+    expression = _documents(table)[DOCUMENT_COLUMN]
+    assert "COALESCE(note," in expression
+    assert "COALESCE(old_status," in expression
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="Tests the other databases' side.")
+def test_the_document_operations_do_nothing_on_other_databases(db):
+    state = ProjectState.from_apps(apps)
+    executed: list[str] = []
+    editor = SimpleNamespace(connection=connection, execute=executed.append)
+    for operation in (
+        AddSearchDocument("progressupdate", ("note",)),
+        RemoveSearchDocument("progressupdate", ("note",)),
+    ):
+        operation.database_forwards("milestones", editor, state, state)
+        operation.database_backwards("milestones", editor, state, state)
+    assert executed == []

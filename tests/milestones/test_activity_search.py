@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from tests.conftest import make_milestone
 from tests.milestones.conftest import HTMX
 from tracker.milestones import services
-from tracker.milestones.models import Status
+from tracker.milestones.filters import ActivityFilter
+from tracker.milestones.models import ProgressUpdate, Status
 
 URL = "/activity/"
 
@@ -113,3 +115,22 @@ def test_search_query_count_is_fixed(
 
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == entries
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="Search documents exist only on PostgreSQL."
+)
+def test_the_search_reads_the_indexes_in_one_bitmap_on_postgresql(log):
+    # A few rows would be scanned whatever the shape: forbid the scan to see what the
+    # planner can use. The note's GIN index and the milestone key's index, joined in a
+    # BitmapOr, not a test of every row against a subquery (docs/performance.md).
+    activity = ActivityFilter(
+        {"q": "survey"}, queryset=ProgressUpdate.objects.all(), agreement=None
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = activity.qs.explain()
+    assert "BitmapOr" in plan
+    assert "milestones_progressupdate_search_document" in plan
+    assert "milestone_id = ANY" in plan
+    assert "SubPlan" not in plan

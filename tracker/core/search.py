@@ -243,3 +243,22 @@ def search_filter(placeholder=None) -> django_filters.CharFilter:
         max_length=MAX_QUERY,
         widget=forms.SearchInput(attrs=attrs),
     )
+
+
+class RemoveSearchDocument(AddSearchDocument):
+    """The reverse of `AddSearchDocument` (same arguments). A document's fields change by
+    removing it with the old fields and adding it with the new: PostgreSQL cannot alter a
+    generated column's expression."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Remove the search document {self.name} from {self.model_name} (PostgreSQL only)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"remove_{self.model_name.lower()}_{self.name}"
