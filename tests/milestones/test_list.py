@@ -331,3 +331,34 @@ def test_filtered_fragment_query_count_does_not_grow_with_the_data(
         )
 
     assert response.status_code == 200
+
+
+# --- text search (tracker.core.search: full-text on PostgreSQL, LIKE on SQLite) ------------
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("charter joint", ["Fund charter"]),  # words from the title and the description
+        ("фонд", ["Fund charter"]),  # the beginning of a Ukrainian word ("фонду")
+        ("СТАТУТ", ["Fund charter"]),
+        ("surv", ["Overdue survey report"]),
+        ("survey charter", []),
+    ],
+)
+def test_search_finds_every_word_in_titles_and_descriptions(login, observer, spread, q, expected):
+    assert titles(login(observer).get(URL, {"q": q})) == expected
+
+
+@pytest.mark.parametrize("q", ["'", "\\", "a & | ! (", '"fund', "%_", "фонд:* <->"])
+def test_crafted_search_text_answers_a_page(login, observer, spread, q):
+    assert login(observer).get(URL, {"q": q}).status_code == 200
+
+
+def test_too_long_search_text_is_refused_beside_the_field(login, observer, spread):
+    response = login(observer).get(URL, {"q": "x" * 10_000})
+
+    assert response.status_code == 200
+    assert (
+        "Ensure this value has at most 200 characters (it has 10000)." in response.content.decode()
+    )

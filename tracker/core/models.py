@@ -281,6 +281,13 @@ class Agreement(models.Model):
 
 
 class Provision(models.Model):
+    # The text the check list finds a provision's checks by, and the text the provision list
+    # searches (tracker.core.search).
+    search_documents = {
+        "search_document": ("reference", "title", "title_uk"),
+        "search_document_full": ("reference", "title", "title_uk", "text", "text_uk"),
+    }
+
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("agreement")
     )

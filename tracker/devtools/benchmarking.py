@@ -53,6 +53,8 @@ MIB = 1024 * 1024
 TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
 FILTER_CATEGORY = "geological_survey"
 SEARCH_TERM = "lithium"
+# A word of the generated progress notes, findings and dispute texts (tracker.core.search).
+LIST_SEARCH_TERM = "permit"
 
 
 # --- Scenarios ------------------------------------------------------------------------------
@@ -256,6 +258,12 @@ def scenarios(data: BenchData) -> list[Scenario]:
         ),
         Scenario("activity", "Activity feed", scoped("/activity/"), targets=list_targets),
         Scenario(
+            "activity_search",
+            "Activity feed, text search",
+            scoped("/activity/", q=LIST_SEARCH_TERM),
+            targets=list(list_targets),
+        ),
+        Scenario(
             "planning_provision",
             "Planning: a provision's milestones",
             data.planning_path,
@@ -263,9 +271,21 @@ def scenarios(data: BenchData) -> list[Scenario]:
         ),
         Scenario("checks_list", "Checks list", scoped("/checks/"), targets=list_targets),
         Scenario(
+            "checks_search",
+            "Checks list, text search",
+            scoped("/checks/", q=LIST_SEARCH_TERM),
+            targets=list(list_targets),
+        ),
+        Scenario(
             "disputes_list",
             "Disputes list",
             scoped("/disputes/"),
+            targets=list(list_targets),
+        ),
+        Scenario(
+            "disputes_search",
+            "Disputes list, text search",
+            scoped("/disputes/", q=LIST_SEARCH_TERM),
             targets=list(list_targets),
         ),
         Scenario("report_preview", "Report preview (HTML)", report),

@@ -5,12 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.core.filters import ANY, YES_NO, ListFilterSet
 from tracker.core.models import Party, Provision
+from tracker.core.search import search_filter, search_rows, text_search
 from tracker.core.sorting import SortFilter
-from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
+from tracker.disputes.models import (
+    CLOSED_DISPUTE_STATUSES,
+    Dispute,
+    DisputeEvent,
+    DisputeStatus,
+)
 from tracker.disputes.queries import response_overdue_q
 
 
 class DisputeFilter(ListFilterSet):
+    q = search_filter(_("Title, description, positions or comments"))
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[("open", _("Open (not resolved or withdrawn)")), *DisputeStatus.choices],
@@ -51,6 +58,12 @@ class DisputeFilter(ListFilterSet):
     class Meta(ListFilterSet.Meta):
         model = Dispute
         fields: list[str] = []
+
+    def search(self, queryset, name, value: str):
+        # The dispute's own text or its timeline's (comments, positions, notes of status
+        # changes), which is visible with the dispute. The form field strips the text.
+        events = DisputeEvent.objects.filter(text_search(DisputeEvent, value)).values("dispute_id")
+        return queryset.filter(search_rows(Dispute, value, pk=events))
 
     def filter_status(self, queryset, name, value):
         if value == "open":

@@ -46,6 +46,17 @@ def default_response_due() -> datetime.date:
 
 
 class Dispute(models.Model):
+    # The text the dispute list searches (tracker.core.search), with its timeline's.
+    search_documents = {
+        "search_document": (
+            "title",
+            "description",
+            "raising_position",
+            "responding_position",
+            "resolution",
+        )
+    }
+
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("agreement")
     )
@@ -144,6 +155,9 @@ class DisputeEventQuerySet(VisibleQuerySet):
 
 
 class DisputeEvent(models.Model):
+    # Comments, recorded positions, notes of status changes.
+    search_documents = {"search_document": ("text",)}
+
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("Status change")
         COMMENT = "comment", _("Comment")

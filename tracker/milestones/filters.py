@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import User
-from tracker.core.filters import ALL, ListFilterSet, contains_text
+from tracker.core.filters import ALL, ListFilterSet
 from tracker.core.forms import DateInput
 from tracker.core.ids import IdFilter
 from tracker.core.models import (
@@ -32,6 +32,7 @@ from tracker.core.models import (
     ResponsibleParty,
     localized_sql,
 )
+from tracker.core.search import search_filter, search_rows, text_search
 from tracker.core.sorting import SortFilter, shown_text
 from tracker.core.workspace import current, within
 from tracker.milestones.models import Milestone, ProgressUpdate, Schedule, Status
@@ -187,11 +188,7 @@ SELECT_FILTERS = (
 
 
 class MilestoneFilter(ListFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.SearchInput(attrs={"placeholder": _("Title or description")}),
-    )
+    q = search_filter(_("Title or description"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ALL)
     schedule = django_filters.ChoiceFilter(
         label=_("Schedule"),
@@ -272,10 +269,9 @@ class MilestoneFilter(ListFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Milestone], name: str, value: str):
-        # The form field strips the text, and django-filter skips an empty one.
-        return queryset.filter(
-            contains_text(("title", "title_uk", "description", "description_uk"), value)
-        )
+        # Titles and descriptions in both languages. The form field strips the text, and
+        # django-filter skips an empty one.
+        return queryset.filter(text_search(Milestone, value, "search_document_full"))
 
     def filter_schedule(self, queryset: QuerySet[Milestone], name: str, value: str):
         return getattr(queryset, SCHEDULE_FILTERS[value])()
@@ -285,6 +281,7 @@ class MilestoneFilter(ListFilterSet):
 
 
 class ActivityFilter(ListFilterSet):
+    q = search_filter(_("Note or milestone"))
     party = django_filters.ChoiceFilter(
         label=_("Responsible party"),
         field_name="milestone__responsible_party",
@@ -315,6 +312,11 @@ class ActivityFilter(ListFilterSet):
     class Meta(ListFilterSet.Meta):
         model = ProgressUpdate
         fields: list[str] = []
+
+    def search(self, queryset, name, value: str):
+        # The entry's note or its milestone's title. The form field strips the text.
+        milestones = Milestone.objects.filter(text_search(Milestone, value)).values("pk")
+        return queryset.filter(search_rows(ProgressUpdate, value, milestone=milestones))
 
     @staticmethod
     def _start_of(day: datetime.date) -> datetime.datetime:

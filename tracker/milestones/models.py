@@ -90,6 +90,13 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(models.Model):
+    # The text the activity log finds a milestone's entries by, and the text the milestone
+    # list searches (tracker.core.search).
+    search_documents = {
+        "search_document": ("title", "title_uk"),
+        "search_document_full": ("title", "title_uk", "description", "description_uk"),
+    }
+
     provision = models.ForeignKey(
         Provision, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("provision")
     )
@@ -246,6 +253,9 @@ class Milestone(models.Model):
 
 class ProgressUpdate(models.Model):
     """One entry of a milestone's narrative log; every status change writes one."""
+
+    # The text the activity log searches (tracker.core.search), with its milestone's.
+    search_documents = {"search_document": ("note",)}
 
     class Kind(models.TextChoices):
         UPDATE = "update", _("Progress update")

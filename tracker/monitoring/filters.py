@@ -11,6 +11,7 @@ from tracker.accounts.models import Role, User
 from tracker.core.filters import ANY, ListFilterSet, yes_no_filter
 from tracker.core.forms import DateInput
 from tracker.core.models import Category, Provision, ResponsibleParty
+from tracker.core.search import search_filter, search_rows, text_search
 from tracker.core.sorting import SortFilter
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck, Result, Severity
 from tracker.monitoring.queries import is_latest_of_criterion
@@ -21,6 +22,7 @@ class CheckFilter(ListFilterSet):
     # fifty counts, where starting from the agreement's checks would compute them all.
     narrow_each_row = True
 
+    q = search_filter(_("Finding, corrective action or provision"))
     result = django_filters.ChoiceFilter(label=_("Result"), choices=Result.choices, empty_label=ANY)
     severity = django_filters.ChoiceFilter(
         label=_("Severity"), choices=Severity.choices, empty_label=ANY
@@ -83,6 +85,20 @@ class CheckFilter(ListFilterSet):
     class Meta(ListFilterSet.Meta):
         model = MonitoringCheck
         fields: list[str] = []
+
+    def search(self, queryset, name, value: str):
+        # The check's own text, an action the reader may see, or its provision's reference
+        # and title. The form field strips the text, and django-filter skips an empty one.
+        user = self.request.user if self.request is not None else None
+        actions = (
+            CorrectiveAction.objects.visible_to(user)
+            .filter(text_search(CorrectiveAction, value))
+            .values("check_record_id")
+        )
+        provisions = Provision.objects.filter(text_search(Provision, value)).values("pk")
+        return queryset.filter(
+            search_rows(MonitoringCheck, value, pk=actions, provision=provisions)
+        )
 
     def _with_actions(self, queryset, value: str, actions):
         exists = Exists(actions.filter(check_record=OuterRef("pk")))

@@ -38,6 +38,10 @@ class Severity(models.TextChoices):
 
 
 class MonitoringCheck(models.Model):
+    # The text the check list searches (tracker.core.search), with its actions' and
+    # provision's.
+    search_documents = {"search_document": ("finding", "criterion", "criterion_uk")}
+
     provision = models.ForeignKey(
         Provision, on_delete=models.PROTECT, related_name="checks", verbose_name=_("provision")
     )
@@ -123,6 +127,8 @@ class CorrectiveActionQuerySet(VisibleQuerySet):
 
 
 class CorrectiveAction(models.Model):
+    search_documents = {"search_document": ("description",)}
+
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")

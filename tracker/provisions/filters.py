@@ -1,17 +1,17 @@
 """The provision list's filters and column sorting."""
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tracker.core.filters import ALL, ListFilterSet, contains_text
+from tracker.core.filters import ALL, ListFilterSet
 from tracker.core.models import Category, Mineral, Provision, ResponsibleParty
+from tracker.core.search import search_filter, text_search
 from tracker.core.sorting import SortFilter, shown_text
 
 
 class ProvisionFilter(ListFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", widget=forms.SearchInput)
+    q = search_filter()
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Category.choices, empty_label=ALL
     )
@@ -47,10 +47,9 @@ class ProvisionFilter(ListFilterSet):
         fields = ["q", "category", "responsible_party", "mineral"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The form field strips the text, and django-filter skips an empty one.
-        return queryset.filter(
-            contains_text(("reference", "title", "title_uk", "text", "text_uk"), value)
-        )
+        # Reference, titles and texts in both languages. The form field strips the text, and
+        # django-filter skips an empty one.
+        return queryset.filter(text_search(Provision, value, "search_document_full"))
 
     @property
     def is_filtered(self) -> bool:
