@@ -8,7 +8,7 @@ from tracker.core.search import AddSearchDocument
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0005_visibility'),
+        ('monitoring', '0006_whole_history_reasons'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from tracker.core.search import AddSearchDocument
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('milestones', '0012_visibility'),
+        ('milestones', '0013_whole_history_reasons'),
     ]
 
     operations = [

@@ -8,14 +8,13 @@ from tracker.core.search import AddSearchDocument
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_visibility'),
+        ('disputes', '0006_whole_history_reasons'),
     ]
 
     operations = [
-        AddSearchDocument('provision', ('reference', 'title', 'title_uk')),
         AddSearchDocument(
-            'provision',
-            ('reference', 'title', 'title_uk', 'text', 'text_uk'),
-            name='search_document_full',
+            'dispute',
+            ('title', 'description', 'raising_position', 'responding_position', 'resolution'),
         ),
+        AddSearchDocument('disputeevent', ('text',)),
     ]

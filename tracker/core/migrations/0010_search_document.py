@@ -8,13 +8,14 @@ from tracker.core.search import AddSearchDocument
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disputes', '0005_two_key_proposals_and_visibility'),
+        ('core', '0009_whole_history_reasons'),
     ]
 
     operations = [
+        AddSearchDocument('provision', ('reference', 'title', 'title_uk')),
         AddSearchDocument(
-            'dispute',
-            ('title', 'description', 'raising_position', 'responding_position', 'resolution'),
+            'provision',
+            ('reference', 'title', 'title_uk', 'text', 'text_uk'),
+            name='search_document_full',
         ),
-        AddSearchDocument('disputeevent', ('text',)),
     ]
