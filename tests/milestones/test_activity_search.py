@@ -110,7 +110,7 @@ def test_search_query_count_is_fixed(
     client = login(monitor)
 
     # As without a search (test_activity): the search adds subqueries, not queries.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(URL, {"q": "tender", "author": member_ua.pk})
 
     assert response.status_code == 200
