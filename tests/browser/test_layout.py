@@ -1,0 +1,238 @@
+"""Every page of the tracker at a laptop's and a phone's width, in both languages: nothing
+scrolls sideways, the main table's controls are on screen, and axe-core finds no serious or
+critical accessibility violation.
+
+One test per role, language and width logs in once and walks its pages, each page a subtest
+(so one report names every failing page). axe-core comes from npm (package.json, installed by
+`make test` with `npm ci`) and is used only here. It is injected with `page.evaluate`, which
+runs in the page through the DevTools protocol: the page's Content Security Policy allows
+only its own scripts with a nonce, so `page.add_script_tag` (an inline <script>) is refused,
+and a context with `bypass_csp` would audit a page that is not the one readers get.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import PASSWORD
+from tracker.accounts.models import User
+from tracker.core.models import Agreement, Organisation, Provision
+from tracker.disputes.models import Dispute
+from tracker.milestones import services
+from tracker.milestones.models import Milestone
+from tracker.monitoring.models import MonitoringCheck
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
+LANGUAGES = ("en", "uk")
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script; without it the audit cannot run, which in CI is a failure."""
+    if not AXE.exists():
+        message = f"{AXE} is missing: run `npm ci` (make test does) to install axe-core."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Site:
+    """The objects whose pages are visited, looked up once the sample is loaded."""
+
+    agreement: Agreement
+    provision: Provision
+    milestone: Milestone
+    check: MonitoringCheck
+    dispute: Dispute
+    organisation: Organisation
+
+
+@pytest.fixture
+def site(sample_data, chair_us) -> Site:
+    milestone = Milestone.objects.filter(responsible_party="US").order_by("pk").first()
+    # A file on the milestone, so its page shows the evidence list.
+    services.update_progress(
+        milestone,
+        chair_us,
+        version=milestone.version,
+        status=milestone.status,
+        percent=milestone.percent_complete,
+        note="Minutes of the steering meeting attached",
+        files=[SimpleUploadedFile("minutes.pdf", PDF_BYTES)],
+    )
+    return Site(
+        agreement=Agreement.objects.get(),
+        provision=milestone.provision,
+        milestone=milestone,
+        check=MonitoringCheck.objects.order_by("pk").first(),
+        dispute=Dispute.objects.order_by("pk").first(),
+        organisation=Organisation.objects.order_by("pk").first(),
+    )
+
+
+def chair_pages(site: Site) -> list[str]:
+    """Every page a co-chair reads: the whole app but the staff admin's own pages."""
+    agreement = site.agreement.short_name
+    return [
+        "/",
+        "/milestones/",
+        f"/milestones/{site.milestone.pk}/",
+        "/provisions/",
+        f"/provisions/{site.provision.pk}/",
+        "/checks/",
+        f"/checks/{site.check.pk}/",
+        "/disputes/",
+        f"/disputes/{site.dispute.pk}/",
+        "/disputes/new/",
+        "/activity/",
+        "/reports/compliance/",
+        "/reports/issued/",
+        "/reports/issued/new/",
+        "/reports/issued/verify/",
+        "/agreements/",
+        f"/agreements/{agreement}/",
+        f"/agreements/{agreement}/provisions/{site.provision.pk}/",
+        f"/agreements/{agreement}/import/",
+        "/organisations/",
+        f"/organisations/{site.organisation.pk}/",
+        "/organisations/new/",
+        "/notifications/",
+        "/notifications/settings/",
+        "/people/",
+        "/accounts/",
+        "/accounts/password_change/",
+        "/accounts/two-factor/setup/",
+        "/audit/",
+    ]
+
+
+def admin_pages(site: Site) -> list[str]:
+    """The pages only a staff admin opens."""
+    agreement = site.agreement.short_name
+    return [
+        "/notifications/deliveries/",
+        "/agreements/new/",
+        f"/agreements/{agreement}/edit/",
+        f"/agreements/{agreement}/provisions/new/",
+        f"/agreements/{agreement}/provisions/{site.provision.pk}/edit/",
+        f"/agreements/{agreement}/milestones/{site.milestone.pk}/edit/",
+        "/people/invite/",
+    ]
+
+
+# Reads, in the page, what sticks out sideways: the document's width beyond the window, and
+# every visible control of <main> whose box ends left or right of the window (a control in a
+# table that scrolls inside its own box is off screen just the same).
+MEASURE = """() => {
+  const width = window.innerWidth;
+  const controls = document.querySelectorAll(
+    "main a[href], main button, main input:not([type=hidden]), main select, main textarea");
+  const outside = [];
+  for (const control of controls) {
+    const box = control.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || !control.checkVisibility()) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) {
+      const label = (control.getAttribute("aria-label") || control.textContent || control.name
+        || control.tagName).trim().replace(/\\s+/g, " ").slice(0, 60);
+      outside.push(`${control.tagName.toLowerCase()} "${label}" at ${Math.round(box.left)}`
+        + `..${Math.round(box.right)}`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, outside};
+}"""
+
+AUDIT = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter((violation) => ["serious", "critical"].includes(violation.impact))
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.slice(0, 5).map((node) => node.target.join(" ")),
+    }));
+}"""
+
+
+def log_in(page: Page, base_url: str, user: User) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"{base_url}/**")
+    assert "/accounts/login/" not in page.url, f"{user.username} could not log in"
+
+
+def walk(browser: Browser, base_url: str, user: User, paths, width, axe_source, subtests):
+    """Visits `paths` as `user` in one browser context (one log-in) at `width`."""
+    context = browser.new_context(viewport={"width": width[0], "height": width[1]})
+    try:
+        page = context.new_page()
+        log_in(page, base_url, user)
+        for path in paths:
+            with subtests.test(path=path):
+                response = page.goto(f"{base_url}{path}")
+                assert response is not None and response.status == 200, (path, response)
+                assert page.locator("html").get_attribute("lang") == user.language
+                measured = page.evaluate(MEASURE)
+                assert measured["scrollWidth"] <= measured["width"], (
+                    f"{path} scrolls sideways: {measured['scrollWidth']} px wide in a "
+                    f"{measured['width']} px window"
+                )
+                assert measured["outside"] == [], f"{path}: controls off screen"
+                page.evaluate(axe_source)
+                violations = page.evaluate(AUDIT)
+                assert violations == [], f"{path}: axe-core finds {violations}"
+    finally:
+        context.close()
+
+
+def speaking(user: User, language: str) -> User:
+    # The language stored on the account applies at log-in.
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_fits_and_passes_the_audit_for_a_co_chair(
+    browser, live_server, site, chair_us, language, width, axe_source, subtests
+):
+    walk(
+        browser,
+        live_server.url,
+        speaking(chair_us, language),
+        chair_pages(site),
+        width,
+        axe_source,
+        subtests,
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_staff_admins_pages_fit_and_pass_the_audit(
+    browser, live_server, site, staff_admin, language, width, axe_source, subtests
+):
+    walk(
+        browser,
+        live_server.url,
+        speaking(staff_admin, language),
+        admin_pages(site),
+        width,
+        axe_source,
+        subtests,
+    )
