@@ -100,7 +100,6 @@ def chair_pages(site: Site) -> list[str]:
         "/reports/compliance/",
         "/reports/issued/",
         "/reports/issued/new/",
-        "/reports/issued/verify/",
         "/agreements/",
         f"/agreements/{agreement}/",
         f"/agreements/{agreement}/provisions/{site.provision.pk}/",
@@ -132,25 +131,37 @@ def admin_pages(site: Site) -> list[str]:
     ]
 
 
-# Reads, in the page, what sticks out sideways: the document's width beyond the window, and
-# every visible control of <main> whose box ends left or right of the window (a control in a
-# table that scrolls inside its own box is off screen just the same).
+# Reads, in the page, what sticks out sideways: the document's width beyond the window (with
+# the elements where the excess starts, to name the culprit), and every visible action of
+# <main> (a button, a form control, a link drawn as a button) whose box ends left or right of
+# the window: an action in a table that scrolls inside its own box is off screen just the same.
 MEASURE = """() => {
   const width = window.innerWidth;
-  const controls = document.querySelectorAll(
-    "main a[href], main button, main input:not([type=hidden]), main select, main textarea");
+  const describe = (element) => {
+    const label = (element.getAttribute("aria-label") || element.textContent || element.name
+      || "").trim().replace(/\\s+/g, " ").slice(0, 40);
+    const box = element.getBoundingClientRect();
+    return `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} "${label}"`
+      + ` at ${Math.round(box.left)}..${Math.round(box.right)}`;
+  };
+  const actions = document.querySelectorAll(
+    "main button, main input:not([type=hidden]), main select, main textarea, main a.button");
   const outside = [];
-  for (const control of controls) {
-    const box = control.getBoundingClientRect();
-    if (box.width <= 1 || box.height <= 1 || !control.checkVisibility()) continue;
-    if (box.left < -0.5 || box.right > width + 0.5) {
-      const label = (control.getAttribute("aria-label") || control.textContent || control.name
-        || control.tagName).trim().replace(/\\s+/g, " ").slice(0, 60);
-      outside.push(`${control.tagName.toLowerCase()} "${label}" at ${Math.round(box.left)}`
-        + `..${Math.round(box.right)}`);
+  for (const action of actions) {
+    const box = action.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || !action.checkVisibility()) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) outside.push(describe(action));
+  }
+  const wide = [];
+  if (document.documentElement.scrollWidth > width) {
+    for (const element of document.body.querySelectorAll("*")) {
+      const parent = element.parentElement;
+      if (element.getBoundingClientRect().right > width + 0.5
+          && parent.getBoundingClientRect().right <= width + 0.5) wide.push(describe(element));
+      if (wide.length >= 5) break;
     }
   }
-  return {scrollWidth: document.documentElement.scrollWidth, width, outside};
+  return {scrollWidth: document.documentElement.scrollWidth, width, outside, wide};
 }"""
 
 AUDIT = """async () => {
@@ -189,9 +200,9 @@ def walk(browser: Browser, base_url: str, user: User, paths, width, axe_source, 
                 measured = page.evaluate(MEASURE)
                 assert measured["scrollWidth"] <= measured["width"], (
                     f"{path} scrolls sideways: {measured['scrollWidth']} px wide in a "
-                    f"{measured['width']} px window"
+                    f"{measured['width']} px window; it starts at {measured['wide']}"
                 )
-                assert measured["outside"] == [], f"{path}: controls off screen"
+                assert measured["outside"] == [], f"{path}: actions off screen: {measured['outside']}"
                 page.evaluate(axe_source)
                 violations = page.evaluate(AUDIT)
                 assert violations == [], f"{path}: axe-core finds {violations}"
@@ -236,3 +247,38 @@ def test_the_staff_admins_pages_fit_and_pass_the_audit(
         axe_source,
         subtests,
     )
+
+
+# The report's provisions table: its width beyond its box (0 when every column shows), and
+# where its last heading ends against the window.
+PROVISIONS_TABLE = """() => {
+  const table = document.querySelector('section[aria-labelledby="report-provisions"] table');
+  const box = table.parentElement;
+  const last = table.querySelector("thead th:last-child").getBoundingClientRect();
+  return {hidden: box.scrollWidth - box.clientWidth, lastRight: last.right,
+          width: window.innerWidth, last: table.querySelector("thead th:last-child").textContent};
+}"""
+# A4 sideways (report.css turns the report's pages, as the PDF's), less print.css's 12 mm
+# margins, at the 96 CSS pixels of an inch.
+A4_PRINT_WIDTH = round((297 - 2 * 12) / 25.4 * 96)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_reports_provisions_table_shows_every_column_at_1366_and_in_print(
+    browser, live_server, site, chair_us, language
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, speaking(chair_us, language))
+        page.goto(f"{live_server.url}/reports/compliance/")
+        on_screen = page.evaluate(PROVISIONS_TABLE)
+        assert on_screen["hidden"] <= 0, on_screen
+        assert on_screen["lastRight"] <= on_screen["width"], on_screen
+
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_PRINT_WIDTH, "height": 1000})
+        printed = page.evaluate(PROVISIONS_TABLE)
+        assert printed["lastRight"] <= printed["width"], printed
+    finally:
+        context.close()
