@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from tests.conftest import PASSWORD
@@ -27,6 +28,9 @@ from tracker.disputes.models import Dispute
 from tracker.milestones import services
 from tracker.milestones.models import Milestone
 from tracker.monitoring.models import MonitoringCheck
+from tracker.reports.builder import ReportScope
+from tracker.reports.issuing import issue_report
+from tracker.reports.models import IssuedReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,10 +61,12 @@ class Site:
     check: MonitoringCheck
     dispute: Dispute
     organisation: Organisation
+    issued: IssuedReport
+    person: User
 
 
 @pytest.fixture
-def site(sample_data, chair_us) -> Site:
+def site(sample_data, chair_us, member_us) -> Site:
     milestone = Milestone.objects.filter(responsible_party="US").order_by("pk").first()
     # A file on the milestone, so its page shows the evidence list.
     services.update_progress(
@@ -72,13 +78,18 @@ def site(sample_data, chair_us) -> Site:
         note="Minutes of the steering meeting attached",
         files=[SimpleUploadedFile("minutes.pdf", PDF_BYTES)],
     )
+    agreement = Agreement.objects.get()
     return Site(
-        agreement=Agreement.objects.get(),
+        agreement=agreement,
         provision=milestone.provision,
         milestone=milestone,
         check=MonitoringCheck.objects.order_by("pk").first(),
         dispute=Dispute.objects.order_by("pk").first(),
         organisation=Organisation.objects.order_by("pk").first(),
+        issued=issue_report(
+            chair_us, ReportScope(agreement, as_of=timezone.localdate()), language="en"
+        ),
+        person=member_us,
     )
 
 
@@ -100,6 +111,7 @@ def chair_pages(site: Site) -> list[str]:
         "/reports/compliance/",
         "/reports/issued/",
         "/reports/issued/new/",
+        f"/reports/issued/{site.issued.pk}/",
         "/agreements/",
         f"/agreements/{agreement}/",
         f"/agreements/{agreement}/provisions/{site.provision.pk}/",
@@ -110,6 +122,7 @@ def chair_pages(site: Site) -> list[str]:
         "/notifications/",
         "/notifications/settings/",
         "/people/",
+        f"/people/{site.person.pk}/",
         "/accounts/",
         "/accounts/password_change/",
         "/accounts/two-factor/setup/",
@@ -186,23 +199,28 @@ def log_in(page: Page, base_url: str, user: User) -> None:
     assert "/accounts/login/" not in page.url, f"{user.username} could not log in"
 
 
-def walk(browser: Browser, base_url: str, user: User, paths, width, axe_source, subtests):
-    """Visits `paths` as `user` in one browser context (one log-in) at `width`."""
+def walk(browser: Browser, base_url: str, user: User | None, paths, width, axe_source, subtests):
+    """Visits `paths` as `user` (None: not logged in, in English) in one browser context (one
+    log-in) at `width`."""
     context = browser.new_context(viewport={"width": width[0], "height": width[1]})
     try:
         page = context.new_page()
-        log_in(page, base_url, user)
+        if user is not None:
+            log_in(page, base_url, user)
         for path in paths:
             with subtests.test(path=path):
                 response = page.goto(f"{base_url}{path}")
                 assert response is not None and response.status == 200, (path, response)
-                assert page.locator("html").get_attribute("lang") == user.language
+                language = user.language if user else "en"
+                assert page.locator("html").get_attribute("lang") == language
                 measured = page.evaluate(MEASURE)
                 assert measured["scrollWidth"] <= measured["width"], (
                     f"{path} scrolls sideways: {measured['scrollWidth']} px wide in a "
                     f"{measured['width']} px window; it starts at {measured['wide']}"
                 )
-                assert measured["outside"] == [], f"{path}: actions off screen: {measured['outside']}"
+                assert measured["outside"] == [], (
+                    f"{path}: actions off screen: {measured['outside']}"
+                )
                 page.evaluate(axe_source)
                 violations = page.evaluate(AUDIT)
                 assert violations == [], f"{path}: axe-core finds {violations}"
@@ -247,6 +265,75 @@ def test_the_staff_admins_pages_fit_and_pass_the_audit(
         axe_source,
         subtests,
     )
+
+
+# The pages of someone not logged in.
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/done/",
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_the_log_in_pages_fit_and_pass_the_audit(
+    browser, live_server, db, width, axe_source, subtests
+):
+    walk(browser, live_server.url, None, ANONYMOUS_PAGES, width, axe_source, subtests)
+
+
+# What the reader of a phone sees of the first milestone card and of the charts: each box
+# against the window, and the height the charts' labels are drawn at.
+MILESTONE_CARD = """() => {
+  const row = document.querySelector("tr.milestone-row");
+  const box = (selector) => {
+    const rect = row.querySelector(selector).getBoundingClientRect();
+    return {left: rect.left, right: rect.right, width: rect.width};
+  };
+  return {width: window.innerWidth, status: box(".cell-status .badge"),
+          due: box(".cell-due time, .cell-due"), percent: box(".cell-percent"),
+          input: box("input[name=percent_complete]"), save: box("button[type=submit]")};
+}"""
+CHART_LABELS = """() => [...document.querySelectorAll(".chart-svg text")]
+  .map((text) => text.getBoundingClientRect().height)"""
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_milestone_rows_status_due_date_percent_and_save_are_on_screen(
+    browser, live_server, site, chair_us, language, width
+):
+    context = browser.new_context(viewport={"width": width[0], "height": width[1]})
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, speaking(chair_us, language))
+        # The US co-chair's own milestones: every row has its inline form.
+        page.goto(f"{live_server.url}/milestones/?responsible_party=US")
+        card = page.evaluate(MILESTONE_CARD)
+        for name in ("status", "due", "percent", "input", "save"):
+            assert card[name]["left"] >= 0 and card[name]["right"] <= card["width"], (name, card)
+            assert card[name]["width"] > 1, (name, card)
+        page.locator("tr.milestone-row").first.get_by_role("button").scroll_into_view_if_needed()
+        assert page.locator("tr.milestone-row").first.get_by_role("button").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_dashboards_chart_labels_are_readable_on_a_phone(
+    browser, live_server, site, chair_us, language
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, speaking(chair_us, language))
+        heights = page.evaluate(CHART_LABELS)
+        assert heights, "the dashboard draws its charts"
+        # 13-unit labels drawn at 11 px or more (a 640-unit chart drew them at 7 px).
+        assert min(heights) >= 11, heights
+    finally:
+        context.close()
 
 
 # The report's provisions table: its width beyond its box (0 when every column shows), and
