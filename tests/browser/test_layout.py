@@ -63,6 +63,7 @@ class Site:
     organisation: Organisation
     issued: IssuedReport
     person: User
+    public_check: MonitoringCheck
 
 
 @pytest.fixture
@@ -90,6 +91,7 @@ def site(sample_data, chair_us, member_us) -> Site:
             chair_us, ReportScope(agreement, as_of=timezone.localdate()), language="en"
         ),
         person=member_us,
+        public_check=MonitoringCheck.objects.filter(visibility="public").order_by("pk").first(),
     )
 
 
@@ -141,6 +143,23 @@ def admin_pages(site: Site) -> list[str]:
         f"/agreements/{agreement}/provisions/{site.provision.pk}/edit/",
         f"/agreements/{agreement}/milestones/{site.milestone.pk}/edit/",
         "/people/invite/",
+    ]
+
+
+def reader_pages(site: Site) -> list[str]:
+    """The pages where a reader who may change nothing sees less than a co-chair: no inline
+    forms, no "Record progress" column, fewer links in the tables, public records only (the
+    sample's dispute and issued report are restricted)."""
+    return [
+        "/",
+        "/milestones/",
+        f"/milestones/{site.milestone.pk}/",
+        f"/provisions/{site.provision.pk}/",
+        f"/checks/{site.public_check.pk}/",
+        "/disputes/",
+        "/reports/compliance/",
+        "/reports/issued/",
+        f"/organisations/{site.organisation.pk}/",
     ]
 
 
@@ -261,6 +280,22 @@ def test_the_staff_admins_pages_fit_and_pass_the_audit(
         live_server.url,
         speaking(staff_admin, language),
         admin_pages(site),
+        width,
+        axe_source,
+        subtests,
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_observers_pages_fit_and_pass_the_audit(
+    browser, live_server, site, observer, language, width, axe_source, subtests
+):
+    walk(
+        browser,
+        live_server.url,
+        speaking(observer, language),
+        reader_pages(site),
         width,
         axe_source,
         subtests,
