@@ -19,7 +19,7 @@ LABEL_WIDTH = 140
 BAR_SPACE = 200
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
-LABEL_CHARACTERS = 20
+LABEL_CHARACTERS = 17
 
 # The palette of static/css/tracker.css; each passes 4.5:1 against white except "faint",
 # which only ever fills a bar whose number is written beside it.
