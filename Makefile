@@ -74,7 +74,13 @@ run: demo
 
 PYTEST_ARGS ?= -n auto
 
-test: packages-test $(STAMP) var/staticfiles
+# axe-core (package.json, pinned in package-lock.json) is used only by the browser tests'
+# accessibility audit; `npm ci` installs exactly the lock into node_modules/.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: packages-test $(STAMP) var/staticfiles node_modules/.package-lock.json
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here." >&2; exit 1; fi; \
 	exit $$rc

@@ -56,3 +56,22 @@ def test_an_unknown_profile_is_a_usage_error():
     result = run("everything")
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def test_a_missing_node_stops_the_tests_with_the_exact_command(tmp_path):
+    # A PATH with every command of this machine's but Node.js and npm (`npm ci` installs
+    # axe-core for the browser tests' accessibility audit).
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for command in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            link = bin_dir / command.name
+            if command.name not in ("node", "nodejs", "npm") and not link.exists():
+                link.symlink_to(command)
+
+    result = run("test", PATH=str(bin_dir))
+
+    assert result.returncode == 1
+    assert "Node.js and npm (npm ci installs axe-core" in result.stderr
+    assert "apt-get install -y --no-install-recommends nodejs npm\n" in result.stderr
+    assert run("run", PATH=str(bin_dir)).returncode == 0  # the running tracker needs neither

@@ -265,6 +265,53 @@ def test_observer_sees_no_inline_forms(login, observer, spread):
     assert "/update/" not in body
 
 
+def record_progress_column(body: str) -> bool:
+    return "Record progress</th>" in body
+
+
+def test_an_observer_gets_no_record_progress_column(login, observer, spread):
+    body = login(observer).get(URL).content.decode()
+
+    assert not record_progress_column(body)
+    assert "View only" not in body
+    assert 'class="cell-update"' not in body
+    # Every row has the six other columns, and so has the empty-result row.
+    assert body.count('<td data-label="') == 2 * 4  # party and lead organisation, 4 rows
+    empty = login(observer).get(URL, {"q": "nothing matches this"}).content.decode()
+    assert '<td colspan="6">' in empty
+
+
+def test_a_member_gets_the_column_when_one_row_on_the_page_is_theirs(login, member_us, spread):
+    client = login(member_us)
+
+    body = client.get(URL).content.decode()
+    assert record_progress_column(body)
+    assert f'hx-post="/milestones/{spread["on_track"].pk}/update/"' in body
+    assert "View only" in body  # the other party's rows say so in the column
+
+    # A page of the other party's milestones only: nothing to change there, no column.
+    ua_only = client.get(URL, {"responsible_party": "UA"}).content.decode()
+    assert not record_progress_column(ua_only)
+    assert "View only" not in ua_only
+    # The htmx fragment decides the same way.
+    fragment = client.get(URL, {"responsible_party": "UA"}, headers=HTMX).content.decode()
+    assert "<html" not in fragment
+    assert not record_progress_column(fragment)
+    assert record_progress_column(client.get(URL, {"responsible_party": "US"}).content.decode())
+
+
+def test_an_observers_list_costs_the_same_queries(
+    login, observer, provision, organisation, django_assert_num_queries
+):
+    make_many(provision, organisation, 60)
+    client = login(observer)
+
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(URL)
+
+    assert not record_progress_column(response.content.decode())
+
+
 def test_inline_form_carries_version_csrf_and_the_page_to_return_to(login, member_ua, spread):
     body = login(member_ua).get(URL, {"responsible_party": "UA"}).content.decode()
 

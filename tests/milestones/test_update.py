@@ -189,7 +189,7 @@ def test_second_inline_save_on_a_stale_version_is_refused_with_current_values(
     assert "someone else changed this milestone" in body
     assert "Last saved by Member Ua." in body
     assert "It is now In progress, 25 %." in body  # the current values
-    assert '<td class="num cell-percent">25 %</td>' in body
+    assert '<td class="num cell-percent" data-label="Progress">25 %</td>' in body
     assert selected_status(body) == Status.ON_HOLD  # the person's own input is kept
     assert 'value="70"' in body
     assert 'value="Waiting"' in body

@@ -37,6 +37,19 @@ def test_provision_page_lists_its_milestones_with_the_shared_row(
     assert f'name="next" value="/provisions/{provision.pk}/"' in body
 
 
+def test_an_observer_gets_no_record_progress_column_on_the_provision_page(
+    login, observer, member_ua, provision, milestone_ua, milestone_us
+):
+    body = login(observer).get(page(provision)).content.decode()
+    assert "Record progress</th>" not in body
+    assert "View only" not in body
+
+    # A member who may update one of the two rows gets the column.
+    body = login(member_ua).get(page(provision)).content.decode()
+    assert "Record progress</th>" in body
+    assert "View only" in body
+
+
 def test_provision_page_shows_the_milestone_counters(login, observer, provision, milestone_ua):
     make_milestone(provision, "UA", title="Second", status=Status.IN_PROGRESS)
 

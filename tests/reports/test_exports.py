@@ -358,3 +358,29 @@ def test_csv_text_with_commas_quotes_and_line_breaks_reads_back_whole(client, wo
     row = next(row for row in table[1:] if row[13] == str(milestone.pk))
     assert (row[14], row[-1]) == (title, note)
     assert len(row) == len(table[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "last_headings"),
+    [("en", ("Open cor", "Open dis")), ("uk", ("Відкриті", "спори"))],
+)
+def test_pdf_provisions_table_keeps_its_last_columns_on_the_page(
+    client, world, language, last_headings
+):
+    """Every heading of the provisions table is drawn inside the page, left of its margin."""
+    page = PdfReader(io.BytesIO(download(client, "pdf", language=language))).pages[0]
+    page_width = float(page.mediabox.width)
+    placed: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        # Where the text starts, in points on the page: the text matrix through the current
+        # transformation (WeasyPrint draws in CSS pixels, scaled by 0.75).
+        if text.strip():
+            placed.append((text.strip(), cm[0] * tm[4] + cm[2] * tm[5] + cm[4]))
+
+    page.extract_text(visitor_text=visit)
+    for heading in last_headings:
+        xs = [x for text, x in placed if heading in text]
+        assert xs, (heading, placed)
+        # 12 mm margin of report-pdf.css: 34 points.
+        assert max(xs) < page_width - 34, (heading, xs, page_width)

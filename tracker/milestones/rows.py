@@ -72,6 +72,16 @@ class RowPage:
         self.save_label = gettext("Save")
         self.view_only = gettext("View only")
         self.shared = {
+            # On a phone each row is a card: every value is named by its column's heading
+            # (the same words as the sort headers of tracker.milestones.filters).
+            "party_heading": gettext("Party"),
+            "lead_heading": gettext("Lead organisation"),
+            "due_heading": gettext("Due"),
+            "status_heading": gettext("Status"),
+            "percent_heading": gettext("Progress"),
+            "update_heading": gettext("Record progress"),
+            # Whether the page shows the "Record progress" column: set by build_rows.
+            "update_column": True,
             "csrf_token": self.csrf_token,
             "next_url": self.next_url,
             "status_label": self.status_label,
@@ -183,7 +193,17 @@ def build_rows(
     """
     page = RowPage(request, next_url)
     state = state or RowState()
-    return [_row(page, milestone, state) for milestone in milestones]
+    rows = [_row(page, milestone, state) for milestone in milestones]
+    page.shared["update_column"] = has_update_column(rows)
+    return rows
+
+
+def has_update_column(rows: Iterable[MilestoneRow]) -> bool:
+    """Whether a page of rows shows the "Record progress" column: only when its reader may
+    update at least one of them (or a refused update has something to say). An observer's
+    page would otherwise be a column of "View only". Decided from what `_row` already asked
+    the permission predicate, so it costs no query."""
+    return any(row["update_url"] or row["errors"] or row["conflict"] for row in rows)
 
 
 def safe_next(request: HttpRequest) -> str:

@@ -57,7 +57,13 @@ from tracker.milestones.queries import (
     status_counts,
     visible_evidence,
 )
-from tracker.milestones.rows import RowState, build_rows, counters_for, safe_next
+from tracker.milestones.rows import (
+    RowState,
+    build_rows,
+    counters_for,
+    has_update_column,
+    safe_next,
+)
 
 PER_PAGE = 50
 LOG_LIMIT = 100
@@ -97,10 +103,13 @@ def milestone_list(request: HtmxHttpRequest) -> HttpResponse:
     page = page_by_ids(
         matching, milestone_rows, request.GET.get("page"), PER_PAGE, count=counts.total
     )
+    rows = build_rows(request, page.object_list, request.get_full_path())
     context = {
         "filter": milestone_filter,
         "page": page,
-        "rows": build_rows(request, page.object_list, request.get_full_path()),
+        "rows": rows,
+        # The "Record progress" column, left out when the reader may update no row here.
+        "update_column": has_update_column(rows),
         "milestone_counts": counts,
         "matching": True,
         "list_url": reverse("milestones:list"),

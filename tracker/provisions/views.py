@@ -20,7 +20,7 @@ from tracker.core.workspace import enter, workspace_page
 from tracker.disputes.queries import provision_disputes
 from tracker.milestones.filters import MilestoneFilter
 from tracker.milestones.queries import count_statuses, provision_milestones, with_progress
-from tracker.milestones.rows import build_rows
+from tracker.milestones.rows import build_rows, has_update_column
 from tracker.monitoring.queries import provision_checks
 from tracker.provisions import services
 from tracker.provisions.filters import ProvisionFilter
@@ -64,9 +64,11 @@ def provision_page_context(
     enter(request, provision.agreement, switch_to="provision_list")
     # The same rows, inline update form and counters as the milestone list.
     milestones = list(provision_milestones(provision))
+    rows = build_rows(request, milestones, reverse("provision_detail", args=[provision.pk]))
     return {
         "provision": provision,
-        "rows": build_rows(request, milestones, reverse("provision_detail", args=[provision.pk])),
+        "rows": rows,
+        "update_column": has_update_column(rows),
         # The milestone list's columns, not sortable here.
         "headers": column_headers(MilestoneFilter),
         "milestone_counts": count_statuses(milestones),
