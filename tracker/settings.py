@@ -77,6 +77,8 @@ INSTALLED_APPS += ["tracker.audit"]
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
+# Translations of free-text records into the other language (tracker/translations).
+INSTALLED_APPS += ["tracker.translations"]
 # Demo data, the data generator and the benchmark: development and test runs only.
 if DEBUG or TESTING:
     INSTALLED_APPS.append("tracker.devtools")
