@@ -531,7 +531,7 @@ def translated_sql(model: type[models.Model], field: str, *, before=None, outer:
             .order_by("-history_date", "-history_id")
             .values("text")[:1]
         )
-    return Coalesce(models.Subquery(texts, output_field=models.TextField()), models.F(field))
+    return Coalesce(models.Subquery(texts), models.F(field), output_field=models.TextField())
 
 
 def with_translations() -> models.Prefetch:
