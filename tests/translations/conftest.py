@@ -23,7 +23,7 @@ def progress(milestone, user, note: str, *, visibility: str = "task_force") -> P
         user,
         version=milestone.version,
         status=Status.IN_PROGRESS,
-        percent=(milestone.percent_complete or 0) + 10,
+        percent=min((milestone.percent_complete or 0) + 5, 95),
         note=note,
         visibility=visibility,
     )
