@@ -24,9 +24,7 @@ def test_a_delegate_adds_the_translation_of_a_progress_note(note, member_ua):
     assert translation.text == "Tender documents drafted."
     assert (translation.language, translation.field, translation.version) == ("en", "note", 1)
     assert translation.added_by == member_ua and translation.added_at == AT
-    assert list(note.translations.values_list("text", flat=True)) == [
-        "Tender documents drafted."
-    ]
+    assert list(note.translations.values_list("text", flat=True)) == ["Tender documents drafted."]
 
 
 def test_the_translation_joins_the_audit_chain_with_who_and_why(note, member_ua, member_us):
