@@ -234,7 +234,7 @@ def test_the_ukrainian_page_marks_the_translation_in_ukrainian(login, member_ua,
 
     page = client.get(milestone_page(note)).content.decode()
 
-    assert "Переклад англійською" in page
+    assert "Переклад (мова: Англійська)" in page
 
 
 def _add_notes(milestone, author, count: int) -> None:
