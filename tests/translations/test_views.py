@@ -187,7 +187,7 @@ def test_an_observer_reads_the_translation_of_a_public_note(
     page = login(observer).get(milestone_page(public)).content.decode()
 
     assert "Tender announced." in page
-    assert "Add a translation" not in page and "Add or replace" not in page
+    assert "Add a translation" not in page and "?language=en" not in page
     assert login(observer).get(url("progress", public, "note")).status_code == 403
 
 
@@ -209,7 +209,19 @@ def test_the_milestone_page_shows_the_translation_beside_the_note(login, member_
     assert 'lang="en"' in page
     assert "Translation into English, added by Olena Koval" in page
     assert "Tender documents drafted." in page
-    assert "Add or replace a translation" in page
+    # Replacing the English one, or adding the one language still missing.
+    assert f'href="{url("progress", note, "note")}?language=en"' in page
+    assert "Add a translation" in page
+
+
+def test_with_both_languages_translated_only_replacing_is_offered(login, member_ua, note):
+    save_translation(member_ua, note, "note", language="en", text="Drafted.")
+    save_translation(member_ua, note, "note", language="uk", text="Підготовлено.")
+
+    page = login(member_ua).get(milestone_page(note)).content.decode()
+
+    assert "Add a translation" not in page
+    assert page.count(f'href="{url("progress", note, "note")}?language=') == 2
 
 
 def test_the_record_pages_offer_the_translation_to_whoever_may_edit(
