@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -291,5 +293,43 @@ def test_the_dispute_page_reads_translations_in_one_query_per_model(
 
     with django_assert_max_num_queries(30) as many:
         assert client.get(page).content.decode().count("Translation into") == 10
+
+    assert len(many) == len(few)
+
+
+def test_an_empty_text_offers_no_translation_and_its_page_is_404(login, member_ua, dispute):
+    client = login(member_ua)  # the responding party, whose position is not recorded yet
+
+    page = client.get(reverse("disputes:detail", args=[dispute.pk])).content.decode()
+
+    assert url("dispute", dispute, "responding_position") not in page
+    assert client.get(url("dispute", dispute, "responding_position")).status_code == 404
+
+
+def test_the_check_page_reads_the_translations_of_its_actions_in_one_query(
+    login, monitor, check, django_assert_max_num_queries
+):
+    from tracker.monitoring.models import CorrectiveAction
+
+    def add_actions(start: int, count: int) -> None:
+        for index in range(start, start + count):
+            action = CorrectiveAction.objects.create(
+                check_record=check,
+                description=f"Action {index}",
+                owner_party="UA",
+                due_date=datetime.date(2099, 1, 1),
+            )
+            save_translation(monitor, action, "description", language="uk", text=f"Захід {index}")
+
+    save_translation(monitor, check, "finding", language="uk", text="Лише англійською.")
+    add_actions(0, 1)
+    client = login(monitor)
+    page = reverse("monitoring:detail", args=[check.pk])
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(page).content.decode().count("Translation into Ukrainian") == 2
+    add_actions(1, 9)
+
+    with django_assert_max_num_queries(40) as many:
+        assert client.get(page).content.decode().count("Translation into Ukrainian") == 11
 
     assert len(many) == len(few)
