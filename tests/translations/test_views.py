@@ -333,3 +333,35 @@ def test_the_check_page_reads_the_translations_of_its_actions_in_one_query(
         assert client.get(page).content.decode().count("Translation into Ukrainian") == 11
 
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("kind", ["progress", "check", "action", "dispute", "comment"])
+def test_an_id_beyond_64_bits_is_404_not_500(login, monitor, kind):
+    field = {
+        "progress": "note",
+        "check": "finding",
+        "action": "description",
+        "dispute": "title",
+        "comment": "text",
+    }[kind]
+    path = f"/translations/{kind}/99999999999999999999999/{field}/"
+    assert login(monitor).get(path).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["xx", "%C2%B2", "", "uk-x"])
+def test_a_crafted_language_opens_the_form_on_a_language_it_offers(
+    login, member_ua, note, language
+):
+    response = login(member_ua).get(url("progress", note, "note") + f"?language={language}")
+    assert response.status_code == 200
+    assert '<option value="uk" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize("version", ["²", "-1", "99999999999999999999999", "x"])
+def test_a_crafted_version_is_refused_as_bad_input(login, member_ua, note, version):
+    response = login(member_ua).post(
+        url("progress", note, "note"),
+        {"language": "en", "text": "Drafted.", "reason": "", "version": version},
+    )
+    assert response.status_code in (400, 409)
+    assert not Translation.objects.exists()
