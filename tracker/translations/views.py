@@ -3,6 +3,7 @@ open the form in place on the record's page and put the saved translation back t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
@@ -70,7 +71,7 @@ def translation_edit(request: HtmxHttpRequest, kind: str, pk: int, field: str) -
         if request.htmx and request.GET.get("cancel"):
             return render(request, f"{TEMPLATE}#shown", _context(item, record, field, None))
         language = request.GET.get("language") or _other_language(translations)
-        if language not in {"en", "uk"}:
+        if language not in dict(settings.LANGUAGES):
             language = _other_language(translations)
         form = TranslationForm(
             initial=_initial(translations, language),
