@@ -93,6 +93,33 @@ def _english_between_tests():
 
 
 @pytest.fixture(autouse=True)
+def _content_types_cached(request):
+    """Django caches content types per process: the first page that prefetches translations
+    (a generic relation) looks its type up once, later ones never. Looked up before each
+    test that uses the database, so the query counts pinned in tests do not depend on which
+    test ran first. Transactional tests (and the live server's) start from a flushed
+    database; they pin no counts."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        return
+    if marker is not None and marker.kwargs.get("transaction"):
+        return
+    if "db" not in names and marker is None:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    from tracker.disputes.models import Dispute, DisputeEvent
+    from tracker.milestones.models import ProgressUpdate
+    from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
+
+    request.getfixturevalue("db")
+    ContentType.objects.get_for_models(
+        ProgressUpdate, MonitoringCheck, CorrectiveAction, Dispute, DisputeEvent
+    )
+
+
+@pytest.fixture(autouse=True)
 def _evidence_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never to var/."""
     settings.STORAGES = {

@@ -80,6 +80,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Notifications: the app and the database task queue its e-mails go through.
 INSTALLED_APPS += ["django_tasks_db", "tracker.notifications"]
+# Translations of free-text records into the other language (tracker/translations).
+INSTALLED_APPS += ["tracker.translations"]
 # Demo data, the data generator and the benchmark: development and test runs only.
 if DEBUG or TESTING:
     INSTALLED_APPS.append("tracker.devtools")

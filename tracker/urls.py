@@ -26,5 +26,6 @@ urlpatterns = [
     path("organisations/", include("tracker.organisations.urls")),
     path("audit/", include("tracker.audit.urls")),
     path("agreements/", include("tracker.planning.urls")),
+    path("translations/", include("tracker.translations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,7 +28,7 @@ from tracker.accounts.matrix import ACTIONS, ANY, INDEPENDENT, Action, relative_
 from tracker.accounts.models import Role, User
 from tracker.core.evidence import store_evidence
 from tracker.core.models import Agreement, Category, Organisation, Provision
-from tracker.disputes.models import Dispute, DisputeProposal
+from tracker.disputes.models import Dispute, DisputeEvent, DisputeProposal
 from tracker.milestones.models import Milestone, ProgressUpdate, Status
 from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
 from tracker.notifications.models import Delivery, Kind, Notification, OutgoingEmail
@@ -149,6 +149,11 @@ POST_ACTIONS = {
     "import_plan",
     "issue_report",
     "verify_issued_file",
+    "translate_progress_note",
+    "translate_check",
+    "translate_dispute",
+    "translate_position",
+    "translate_comment",
 }
 
 CELLS = [
@@ -592,7 +597,48 @@ def prepare(action: str, owner: str | None) -> Prepared:
         return _planning(world, action, owner)
     if action in ISSUED_REPORT_ACTIONS:
         return _issued_reports(world, action)
+    if action.startswith("translate_"):
+        return _translate(world, action, owner)
     raise ValueError(f"no scenario for {action}")
+
+
+def _translate(world: World, action: str, owner: str) -> Prepared:
+    """A translation into Ukrainian of the record's text (tracker.translations)."""
+    data = {"language": "uk", "text": "Переклад.", "reason": "", "version": 0}
+
+    def translate(kind: str, record, field_name: str, *predicate_args) -> Prepared:
+        args = (kind, record.pk, field_name)
+        return Prepared("post", "translations:edit", args, data, "", predicate_args)
+
+    if action == "translate_progress_note":
+        milestone = world.milestone(owner)
+        update = ProgressUpdate.objects.create(
+            milestone=milestone,
+            author=world.user("UA" if owner == "JOINT" else owner),
+            old_status=Status.NOT_STARTED,
+            new_status=Status.IN_PROGRESS,
+            percent=10,
+            note="Tender documents drafted.",
+        )
+        return translate("progress", update, "note", update)
+    if action == "translate_check":
+        check = world.check(owner, finding=True)
+        return translate("check", check, "finding", check)
+    if action == "translate_dispute":
+        dispute = world.dispute(owner)
+        return translate("dispute", dispute, "raising_position", dispute)
+    if action == "translate_position":
+        dispute = world.dispute(owner, "acknowledged")
+        Dispute.objects.filter(pk=dispute.pk).update(responding_position="Shared on time.")
+        dispute.refresh_from_db()
+        return translate("dispute", dispute, "responding_position", dispute)
+    comment = DisputeEvent.objects.create(
+        dispute=world.dispute(owner),
+        kind=DisputeEvent.Kind.COMMENT,
+        author=world.user(owner),
+        text="The portal logs will settle this.",
+    )
+    return translate("comment", comment, "text", comment)
 
 
 ISSUED_REPORT_ACTIONS = {

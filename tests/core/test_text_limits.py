@@ -102,6 +102,18 @@ def test_the_database_refuses_one_character_over_the_limit(model, field, staff_a
             proposer_party="US",
             text="Settle.",
         )
+    if model.__name__ == "Translation":  # of the world's progress note
+        from django.contrib.contenttypes.models import ContentType
+
+        row = model.objects.create(
+            content_type=ContentType.objects.get_for_model(world.update),
+            object_id=world.update.pk,
+            field="note",
+            language="en",
+            text="Drafted.",
+            added_by=staff_admin,
+            added_at=datetime.datetime.now(datetime.UTC),
+        )
     if row is None:  # the assessment: made here, as a co-chair's record
         from tracker.core.models import ProvisionAssessment
 

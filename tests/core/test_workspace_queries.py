@@ -29,9 +29,11 @@ PAGES = {
     "check_create": 7,
     "dispute_create": 6,
     "provision_detail": 13,
-    "milestone_detail": 8,
-    "check_detail": 13,
-    "dispute_detail": 9,  # with the open two-key proposal
+    # The detail pages read the translations of their free text, one query per model of
+    # records shown (the check's and its actions'; the dispute's and its timeline's).
+    "milestone_detail": 9,
+    "check_detail": 15,
+    "dispute_detail": 10,  # with the open two-key proposal
 }
 
 

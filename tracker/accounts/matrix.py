@@ -502,6 +502,47 @@ ACTIONS: tuple[Action, ...] = (
         (ANY,),
         _roles(*READERS, to=(ANY,)),
     ),
+    # Translations of free text (tracker.translations): whoever may write the record.
+    Action(
+        "translate_progress_note",
+        "Add or replace the translation of a progress note",
+        "can_translate_progress_note",
+        "the milestone's responsible party",
+        PARTY_OWNED,
+        _roles(*DELEGATES, to=(OWN, JOINT)),
+    ),
+    Action(
+        "translate_check",
+        "Add or replace the translation of a finding or a corrective action",
+        "can_translate_check",
+        "the checked provision's responsible party",
+        PARTY_OWNED,
+        _roles(Role.MONITOR, to=PARTY_OWNED),
+    ),
+    Action(
+        "translate_dispute",
+        "Add or replace the translation of a dispute's title or raising position",
+        "can_translate_dispute",
+        "the party that raised the dispute",
+        BETWEEN_PARTIES,
+        _roles(*DELEGATES, to=(OWN,)),
+    ),
+    Action(
+        "translate_position",
+        "Add or replace the translation of the responding party's position",
+        "can_translate_position",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        _roles(*DELEGATES, to=(OTHER,)),
+    ),
+    Action(
+        "translate_comment",
+        "Add or replace the translation of a comment on a dispute",
+        "can_translate_comment",
+        "the party that raised the dispute (other: the person's party responds)",
+        BETWEEN_PARTIES,
+        {**_roles(*DELEGATES, to=BETWEEN_PARTIES), Role.MONITOR: frozenset({OTHER})},
+    ),
 )
 
 ACTIONS_BY_KEY = {action.key: action for action in ACTIONS}

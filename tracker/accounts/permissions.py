@@ -49,6 +49,11 @@ import provisions and milestones from a file    ``can_import_plan(user)``
 issue a report (frozen PDF, XLSX and CSV)       ``can_issue_report(user)``
 list issued reports; verify a file against them ``can_read_issued_reports(user)``
 download an issued report's file                ``can_download_issued_report(user, report)``
+translate a progress note                       ``can_translate_progress_note(user, update)``
+translate a finding or a corrective action      ``can_translate_check(user, check)``
+translate a dispute's title or raising position ``can_translate_dispute(user, dispute)``
+translate the responding party's position       ``can_translate_position(user, dispute)``
+translate a comment on a dispute                ``can_translate_comment(user, event)``
 ==============================================  ===========================================
 
 The table in ``tracker/accounts/matrix.py`` states the same rules cell by cell; the matrix
@@ -123,6 +128,12 @@ Decisions taken here:
   their files and verifies a file against them; observers, who are outside the task force,
   only the public editions: a restricted edition is hidden from them (404), and the verify
   form compares their file with the public editions only.
+- Translations of free text (tracker.translations): whoever may write or edit a record adds
+  or replaces the translation of its text into the other language — a progress note, the
+  milestone's delegation; a finding or corrective action, the monitors; a dispute's title
+  and raising position, the raising party's delegation; the responding position, the
+  responding party's delegation; a comment, whoever may comment. Reading a translation
+  follows reading the record.
 """
 
 from __future__ import annotations
@@ -136,8 +147,8 @@ from tracker.core.twokey import holds_second_key
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.core.models import Evidence, Organisation, Provision
-    from tracker.disputes.models import Dispute, DisputeProposal
-    from tracker.milestones.models import Milestone
+    from tracker.disputes.models import Dispute, DisputeEvent, DisputeProposal
+    from tracker.milestones.models import Milestone, ProgressUpdate
     from tracker.monitoring.models import CorrectiveAction, MonitoringCheck
     from tracker.reports.models import IssuedReport
 
@@ -377,3 +388,26 @@ def can_download_issued_report(user: User, report: IssuedReport) -> bool:
     if report.edition == "public":
         return can_read_issued_reports(user)
     return can_read_restricted_editions(user)
+
+
+def can_translate_progress_note(user: User, update: ProgressUpdate) -> bool:
+    """Whoever may update the milestone writes its progress notes, and so translates them."""
+    return can_update_milestone(user, update.milestone)
+
+
+def can_translate_check(user: User, check: MonitoringCheck) -> bool:
+    """A check's finding and its corrective actions: whoever may update the check."""
+    return can_update_check(user, check)
+
+
+def can_translate_dispute(user: User, dispute: Dispute) -> bool:
+    """The title and the raising position: the raising party's delegation, who wrote them."""
+    return can_raise_dispute(user, dispute.raised_by_party)
+
+
+def can_translate_position(user: User, dispute: Dispute) -> bool:
+    return can_record_position(user, dispute)
+
+
+def can_translate_comment(user: User, event: DisputeEvent) -> bool:
+    return can_comment(user, event.dispute)

@@ -23,6 +23,7 @@ from tracker.core.models import (
     Organisation,
     Provision,
     ProvisionAssessment,
+    Translation,
 )
 from tracker.core.organisations import clean_name, organisation_errors
 
@@ -162,3 +163,13 @@ class EvidenceAdmin(WorkflowRecordAdmin):
     list_filter = ("content_type",)
     search_fields = ("original_name", "sha256")
     readonly_fields = ("file", "original_name", "size", "content_type", "sha256", "uploaded_by")
+
+
+@admin.register(Translation)
+class TranslationAdmin(WorkflowRecordAdmin):
+    """Translations are added and replaced on the records' pages, with a reason
+    (tracker.translations); the admin lists them and their history."""
+
+    list_display = ("content_type", "object_id", "field", "language", "added_by", "added_at")
+    list_filter = ("language", "content_type")
+    search_fields = ("text",)

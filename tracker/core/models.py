@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tracker.core.limits import COMMENT, LEGAL_TEXT, NOTE, max_length_constraints
+from tracker.core.limits import COMMENT, LEGAL_TEXT, LONG_TEXT, NOTE, max_length_constraints
 
 
 class Party(models.TextChoices):
@@ -469,3 +469,101 @@ class Evidence(models.Model):
         for chunk in chunks:
             sha.update(chunk)
         return sha.hexdigest()
+
+
+class Translation(models.Model):
+    """The text of one free-text field of a record in one language, added after the record.
+
+    Records carry no language of their own: whoever writes a progress note, a finding or a
+    dispute's position writes it in the language they work in, and the tracker does not guess
+    which. A translation is "the text of this field in language X", added later by someone
+    allowed to edit the record (tracker.translations). Pages show it beside the original,
+    marked as a translation with who added it and when; the compliance report reads the
+    translation in the reader's language where there is one, and the original otherwise
+    (`translated_sql`). One row per record, field and language: a better translation replaces
+    the text (with a reason, kept in the history and so in the audit chain).
+
+    Generic (a content type and an object id) so that the domain apps share one table without
+    importing each other; each translatable model has a GenericRelation ``translations`` for
+    prefetching. A translation is read only together with its record, so it has no visibility
+    of its own: whoever may not read the record never reaches its translations.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    field = models.CharField(_("field"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    text = models.TextField(_("translation"), max_length=LONG_TEXT)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added at"))
+    # Raised by one on every replacement: a form rendered from an older text is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="translation_one_per_language",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="translation_language_valid",
+            ),
+            models.CheckConstraint(condition=~models.Q(text=""), name="translation_not_empty"),
+            *max_length_constraints("translation", text=LONG_TEXT),
+        ]
+
+    def __str__(self) -> str:
+        # The audit log shows this for every record, task-force ones included: no text here.
+        return f"{self.content_type.model} {self.object_id} · {self.field} ({self.language})"
+
+
+def active_language() -> str:
+    """The code of the active language as settings.LANGUAGES spells it ("en" or "uk")."""
+    return "uk" if in_ukrainian() else "en"
+
+
+def translated_sql(model: type[models.Model], field: str, *, before=None, outer: str = "id"):
+    """A record's `field` in the reader's language, in SQL, for querysets read as values:
+    the translation into the active language where there is one, otherwise the text as
+    written. One correlated subquery on the translations' unique index, so a report reading
+    thousands of rows still reads them in one query.
+
+    ``model`` is the record's live model (a history queryset passes its live model, and
+    `outer` names the column holding the record's id). ``before``: a past moment, for a
+    report as of a date — the translation as it stood then, read from its history.
+    """
+    opts = model._meta.concrete_model._meta
+    where = {
+        "content_type__app_label": opts.app_label,
+        "content_type__model": opts.model_name,
+        "object_id": models.OuterRef(outer),
+        "field": field,
+        "language": active_language(),
+    }
+    if before is None:
+        texts = Translation.objects.filter(**where).values("text")[:1]
+    else:
+        texts = (
+            Translation.history.filter(**where, history_date__lt=before)
+            .order_by("-history_date", "-history_id")
+            .values("text")[:1]
+        )
+    return Coalesce(models.Subquery(texts), models.F(field), output_field=models.TextField())
+
+
+def with_translations() -> models.Prefetch:
+    """Prefetch a record's translations with who added them: one query per model of a page,
+    whatever the number of records (each translatable model has ``translations``)."""
+    return models.Prefetch("translations", queryset=Translation.objects.select_related("added_by"))

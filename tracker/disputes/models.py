@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,8 @@ class Dispute(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # The visibility of the dispute covers its positions, timeline and proposals.
     visibility = visibility_field()
+    # Its text in the other language, added later (tracker.core.models.Translation).
+    translations = GenericRelation("core.Translation")
     history = HistoricalRecords(m2m_fields=[provisions])
 
     objects = VisibleQuerySet.as_manager()
@@ -195,6 +198,8 @@ class DisputeEvent(models.Model):
         verbose_name=_("proposal"),
     )
 
+    # Its text in the other language, added later (tracker.core.models.Translation).
+    translations = GenericRelation("core.Translation")
     history = HistoricalRecords(m2m_fields=[evidence])
 
     objects = DisputeEventQuerySet.as_manager()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.ids import parse_id
-from tracker.core.models import Party, Provision, Visibility
+from tracker.core.models import Party, Provision, Visibility, with_translations
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
 from tracker.core.views import visibility_page
@@ -188,6 +188,7 @@ def _detail_context(
     comment_form: CommentForm | None = None,
 ) -> dict[str, Any]:
     enter(request, dispute.agreement, switch_to="disputes:list")
+    prefetch_related_objects([dispute], with_translations())
     user = request.user
     proposal = services.open_proposal(dispute)
     may_decide = proposal is not None and can_decide_proposal(user, proposal)
@@ -208,7 +209,7 @@ def _detail_context(
         "provisions": dispute.provisions.order_by("reference"),
         "events": dispute.events.select_related(
             "author", "proposal__proposed_by", "proposal__decided_by"
-        ),
+        ).prefetch_related(with_translations()),
         "moves": _move_forms(user, dispute, move_form),
         "proposals": _proposal_forms(user, dispute, proposal_form),
         "proposal": proposal,

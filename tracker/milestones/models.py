@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -291,6 +292,8 @@ class ProgressUpdate(models.Model):
         Evidence, blank=True, related_name="progress_updates", verbose_name=_("evidence")
     )
     visibility = visibility_field()
+    # Its text in the other language, added later (tracker.core.models.Translation).
+    translations = GenericRelation("core.Translation")
     history = HistoricalRecords(m2m_fields=[evidence])
 
     objects = VisibleQuerySet.as_manager()

@@ -41,7 +41,7 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.evidence import download_name, withdraw_evidence
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
-from tracker.core.models import Evidence, Visibility
+from tracker.core.models import Evidence, Visibility, with_translations
 from tracker.core.paging import page_by_ids
 from tracker.core.sorting import sort_headers
 from tracker.core.views import visibility_page
@@ -130,7 +130,7 @@ def _detail_context(request: HtmxHttpRequest, milestone: Milestone, **forms_and_
         # The newest entries; the whole log is on the activity page, filtered to this one.
         "updates": milestone.updates.visible_to(user)
         .select_related("author")
-        .prefetch_related(visible_evidence(user))[:LOG_LIMIT],
+        .prefetch_related(visible_evidence(user), with_translations())[:LOG_LIMIT],
         # The history's reasons repeat the progress notes, some of them task-force only.
         "sees_restricted": can_see_restricted(user),
         "may_change_visibility": can_change_visibility(user),

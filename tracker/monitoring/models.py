@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,8 @@ class MonitoringCheck(models.Model):
     visibility = visibility_field()
     # Raised by every correction: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Its text in the other language, added later (tracker.core.models.Translation).
+    translations = GenericRelation("core.Translation")
     history = HistoricalRecords(m2m_fields=[evidence])
 
     objects = VisibleQuerySet.as_manager()
@@ -156,6 +159,8 @@ class CorrectiveAction(models.Model):
     visibility = visibility_field()
     # Raised by every change: a form rendered from an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Its text in the other language, added later (tracker.core.models.Translation).
+    translations = GenericRelation("core.Translation")
     history = HistoricalRecords()
 
     objects = CorrectiveActionQuerySet.as_manager()

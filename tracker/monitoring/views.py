@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from tracker.accounts.permissions import (
 )
 from tracker.core.http import HtmxHttpRequest, render_page_or_partial
 from tracker.core.ids import parse_id
-from tracker.core.models import Visibility
+from tracker.core.models import Visibility, with_translations
 from tracker.core.paging import paginate
 from tracker.core.sorting import sort_headers
 from tracker.core.views import visibility_page
@@ -145,7 +146,8 @@ def _action_rows(
     check: MonitoringCheck, user: User, bound_close: CloseActionForm | None = None
 ) -> list[tuple[CorrectiveAction, CloseActionForm | None]]:
     rows = []
-    for action in check.corrective_actions.visible_to(user).select_related("closed_by"):
+    actions = check.corrective_actions.visible_to(user).select_related("closed_by")
+    for action in actions.prefetch_related(with_translations()):
         form = None
         if action.state == CorrectiveAction.State.OPEN:
             if bound_close is not None and bound_close.action.pk == action.pk:
@@ -165,6 +167,7 @@ def _detail_context(
     close_form: CloseActionForm | None = None,
 ) -> dict[str, Any]:
     enter(request, check.provision.agreement, switch_to="monitoring:list")
+    prefetch_related_objects([check], with_translations())
     return {
         "check": check,
         "evidence": check.evidence.visible_to(request.user)

@@ -81,8 +81,9 @@ from tracker.core.models import (
     ResponsibleParty,
     Visibility,
     localized_sql,
+    translated_sql,
 )
-from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, DisputeStatus
+from tracker.disputes.models import CLOSED_DISPUTE_STATUSES, Dispute, DisputeStatus
 from tracker.milestones.models import (
     CLOSED_STATUSES,
     ProgressUpdate,
@@ -90,7 +91,13 @@ from tracker.milestones.models import (
     Status,
     schedule_on,
 )
-from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, Result, Severity
+from tracker.monitoring.models import (
+    FINDING_RESULTS,
+    CorrectiveAction,
+    MonitoringCheck,
+    Result,
+    Severity,
+)
 from tracker.monitoring.queries import WORST_FIRST
 from tracker.reports.history import Sources, end_of_day, live_sources, sources_at
 from tracker.reports.models import Edition
@@ -350,6 +357,26 @@ class ComplianceReport:
     @property
     def edition_label(self) -> str:
         return str(EDITION_MARKS[self.scope.edition])
+
+    def _text(self, model: type, field: str):
+        """A free text in the reader's language: its translation where one was added (by
+        the report's moment, for a past date), the text as written otherwise."""
+        before = end_of_day(self.day) if self.historical else None
+        return translated_sql(model, field, before=before)
+
+    def _actions_of(self, checks) -> QuerySet:
+        return (
+            self._listed(self.sources.actions)
+            .filter(check_record_id__in=checks)
+            .order_by("due_date", "id")
+            .values(
+                "check_record_id",
+                "owner_party",
+                "due_date",
+                "state",
+                shown_description=self._text(CorrectiveAction, "description"),
+            )
+        )
 
     def _listed(self, records: QuerySet) -> QuerySet:
         """The records an edition lists: public ones only in the public edition."""
@@ -655,19 +682,14 @@ class ComplianceReport:
                 "checked_on",
                 "result",
                 "severity",
-                "finding",
+                shown_finding=self._text(MonitoringCheck, "finding"),
                 shown_criterion=localized_sql("criterion"),
             )[: self.limit]
         )
         results, severities = self.labels_of(Result), self.labels_of(Severity)
         actions: dict[int, list[ActionRow]] = defaultdict(list)
         if rows:
-            for action in (
-                self._listed(self.sources.actions)
-                .filter(check_record_id__in=[row["id"] for row in rows])
-                .order_by("due_date", "id")
-                .values("check_record_id", "description", "owner_party", "due_date", "state")
-            ):
+            for action in self._actions_of([row["id"] for row in rows]):
                 actions[action["check_record_id"]].append(self._action_row(action))
         return Section(
             rows=[
@@ -680,7 +702,7 @@ class ComplianceReport:
                     result_label=results.get(row["result"], ""),
                     severity=row["severity"],
                     severity_label=severities.get(row["severity"], ""),
-                    finding=row["finding"],
+                    finding=row["shown_finding"],
                     open_actions=sum(
                         action.state == CorrectiveAction.State.OPEN
                         for action in actions.get(row["id"], [])
@@ -695,7 +717,7 @@ class ComplianceReport:
     def _action_row(self, action: dict[str, Any]) -> ActionRow:
         open_ = action["state"] == CorrectiveAction.State.OPEN
         return ActionRow(
-            description=action["description"],
+            description=action["shown_description"],
             owner_label=self.labels_of(ResponsibleParty).get(action["owner_party"], ""),
             due_date=action["due_date"],
             state=action["state"],
@@ -718,7 +740,9 @@ class ComplianceReport:
                 output_field=IntegerField(),
             ),
         ).order_by("closed", "escalated", "response_due", "-raised_on", "-id")
-        rows = list(ranked.values(*DISPUTE_FIELDS)[: self.limit])
+        rows = list(
+            ranked.values(*DISPUTE_FIELDS, shown_title=self._text(Dispute, "title"))[: self.limit]
+        )
         references = self._dispute_references(disputes.filter(id__in=[row["id"] for row in rows]))
         return Section(
             rows=[self._dispute_row(row, references) for row in rows],
@@ -743,7 +767,7 @@ class ComplianceReport:
         response_overdue = row["status"] == DisputeStatus.RAISED and row["response_due"] < self.day
         return DisputeRow(
             id=row["id"],
-            title=row["title"],
+            title=row["shown_title"],
             raised_by_label=parties.get(row["raised_by_party"], ""),
             responding_label=parties.get(row["responding_party"], ""),
             raised_on=row["raised_on"],
@@ -836,20 +860,16 @@ class ComplianceReport:
         notes = self._listed(ProgressUpdate.objects.filter(milestone_id=OuterRef("id")))
         if self.historical:
             notes = notes.filter(created_at__lt=end_of_day(self.day))
-        return notes.order_by("-created_at", "-id").values("note")[:1]
+        return notes.order_by("-created_at", "-id").values(
+            shown_note=self._text(ProgressUpdate, "note")
+        )[:1]
 
     def check_records(self, chunk_size: int = 2000) -> Iterator[CheckRecord]:
         """One record per corrective action, the check's columns first; a check without any
         action has one record, its action NO_ACTION."""
         actions: dict[int, list[ActionRow]] = defaultdict(list)
         checks = self._listed(self._checks)
-        for action in (
-            self._listed(self.sources.actions)
-            .filter(check_record_id__in=checks.values("id"))
-            .order_by("due_date", "id")
-            .values("check_record_id", "description", "owner_party", "due_date", "state")
-            .iterator(chunk_size=chunk_size)
-        ):
+        for action in self._actions_of(checks.values("id")).iterator(chunk_size=chunk_size):
             actions[action["check_record_id"]].append(self._action_row(action))
         checks = (
             checks.order_by("provision__reference", "-checked_on", "-id")
@@ -861,7 +881,7 @@ class ComplianceReport:
                 localized_sql("criterion"),
                 "result",
                 "severity",
-                "finding",
+                self._text(MonitoringCheck, "finding"),
                 "monitor__first_name",
                 "monitor__last_name",
                 "monitor__username",
@@ -899,14 +919,15 @@ class ComplianceReport:
     def dispute_records(self) -> Iterator[DisputeRow]:
         disputes = self._listed(self._disputes)
         references = self._dispute_references(disputes)
-        rows = disputes.order_by("-raised_on", "-id").values(*DISPUTE_FIELDS)
+        rows = disputes.order_by("-raised_on", "-id").values(
+            *DISPUTE_FIELDS, shown_title=self._text(Dispute, "title")
+        )
         for row in rows.iterator(chunk_size=2000):
             yield self._dispute_row(row, references)
 
 
 DISPUTE_FIELDS = (
     "id",
-    "title",
     "raised_by_party",
     "responding_party",
     "raised_on",
