@@ -363,3 +363,27 @@ def test_a_wrong_code_is_not_kept_in_the_record_of_the_attempt(observer, enrolle
         code_page(client, "314159")
     attempt = AccessAttempt.objects.get(username=observer.username)
     assert "314159" not in attempt.post_data
+
+
+def test_the_code_is_asked_in_the_language_of_who_typed_the_password(observer, enrolled):
+    observer.language = "uk"
+    observer.save(update_fields=["language"])
+    client = Client()
+
+    response = log_in(client, observer.username)
+    page = client.get(response["Location"])
+
+    assert urlsplit(response["Location"]).path == reverse("two_factor_verify")
+    assert '<html lang="uk"' in page.content.decode()
+
+
+def test_a_language_chosen_on_the_log_in_page_wins_on_the_code_page(observer, enrolled):
+    observer.language = "uk"
+    observer.save(update_fields=["language"])
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+
+    log_in(client, observer.username)
+    page = client.get(reverse("two_factor_verify"))
+
+    assert '<html lang="en"' in page.content.decode()

@@ -13,16 +13,24 @@ and a context with `bypass_csp` would audit a page that is not the one readers g
 from __future__ import annotations
 
 import os
+from base64 import b32encode
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page
 
 from tests.conftest import PASSWORD
-from tracker.accounts.models import User
+from tracker.accounts.models import Role, User
+from tracker.accounts.services import invite_person
 from tracker.core.models import Agreement, Organisation, Provision
 from tracker.disputes.models import Dispute
 from tracker.milestones import services
@@ -64,13 +72,15 @@ class Site:
     issued: IssuedReport
     person: User
     public_check: MonitoringCheck
+    update_pk: int  # the progress entry with a file: its note's translation page
+    evidence_pk: int
 
 
 @pytest.fixture
 def site(sample_data, chair_us, member_us) -> Site:
     milestone = Milestone.objects.filter(responsible_party="US").order_by("pk").first()
     # A file on the milestone, so its page shows the evidence list.
-    services.update_progress(
+    update = services.update_progress(
         milestone,
         chair_us,
         version=milestone.version,
@@ -92,6 +102,8 @@ def site(sample_data, chair_us, member_us) -> Site:
         ),
         person=member_us,
         public_check=MonitoringCheck.objects.filter(visibility="public").order_by("pk").first(),
+        update_pk=update.pk,
+        evidence_pk=update.evidence.get().pk,
     )
 
 
@@ -127,8 +139,12 @@ def chair_pages(site: Site) -> list[str]:
         f"/people/{site.person.pk}/",
         "/accounts/",
         "/accounts/password_change/",
+        "/accounts/password_change/done/",
         "/accounts/two-factor/setup/",
         "/audit/",
+        # The plain (no-JavaScript) pages of forms that htmx opens in place.
+        f"/translations/progress/{site.update_pk}/note/",
+        f"/evidence/{site.evidence_pk}/withdraw/",
     ]
 
 
@@ -142,7 +158,22 @@ def admin_pages(site: Site) -> list[str]:
         f"/agreements/{agreement}/provisions/new/",
         f"/agreements/{agreement}/provisions/{site.provision.pk}/edit/",
         f"/agreements/{agreement}/milestones/{site.milestone.pk}/edit/",
+        f"/agreements/{agreement}/provisions/{site.provision.pk}/milestones/new/",
+        f"/agreements/{agreement}/milestones/{site.milestone.pk}/replan/",
+        f"/agreements/{agreement}/milestones/{site.milestone.pk}/cancel/",
+        f"/organisations/{site.organisation.pk}/edit/",
         "/people/invite/",
+    ]
+
+
+def monitor_pages(site: Site) -> list[str]:
+    """The pages where a monitor has forms nobody else has: a new check, a check's edit and
+    corrective-action forms, a provision's assessment, a finding's translation."""
+    return [
+        "/checks/new/",
+        f"/checks/{site.check.pk}/",
+        f"/provisions/{site.provision.pk}/",
+        f"/translations/check/{site.check.pk}/finding/",
     ]
 
 
@@ -218,31 +249,46 @@ def log_in(page: Page, base_url: str, user: User) -> None:
     assert "/accounts/login/" not in page.url, f"{user.username} could not log in"
 
 
-def walk(browser: Browser, base_url: str, user: User | None, paths, width, axe_source, subtests):
+def check_page(page: Page, path: str, language: str, axe_source: str) -> None:
+    """The page open at `path` fits the window and passes the audit."""
+    assert page.locator("html").get_attribute("lang") == language
+    measured = page.evaluate(MEASURE)
+    assert measured["scrollWidth"] <= measured["width"], (
+        f"{path} scrolls sideways: {measured['scrollWidth']} px wide in a "
+        f"{measured['width']} px window; it starts at {measured['wide']}"
+    )
+    assert measured["outside"] == [], f"{path}: actions off screen: {measured['outside']}"
+    page.evaluate(axe_source)
+    violations = page.evaluate(AUDIT)
+    assert violations == [], f"{path}: axe-core finds {violations}"
+
+
+def walk(
+    browser: Browser,
+    base_url: str,
+    user: User | None,
+    paths,
+    width,
+    axe_source,
+    subtests,
+    *,
+    after_log_in: Callable[[Page], None] | None = None,
+):
     """Visits `paths` as `user` (None: not logged in, in English) in one browser context (one
-    log-in) at `width`."""
+    log-in) at `width`; `after_log_in` finishes a log-in that asks for more than a password."""
     context = browser.new_context(viewport={"width": width[0], "height": width[1]})
+    language = user.language if user else "en"
     try:
         page = context.new_page()
         if user is not None:
             log_in(page, base_url, user)
+        if after_log_in is not None:
+            after_log_in(page)
         for path in paths:
             with subtests.test(path=path):
                 response = page.goto(f"{base_url}{path}")
                 assert response is not None and response.status == 200, (path, response)
-                language = user.language if user else "en"
-                assert page.locator("html").get_attribute("lang") == language
-                measured = page.evaluate(MEASURE)
-                assert measured["scrollWidth"] <= measured["width"], (
-                    f"{path} scrolls sideways: {measured['scrollWidth']} px wide in a "
-                    f"{measured['width']} px window; it starts at {measured['wide']}"
-                )
-                assert measured["outside"] == [], (
-                    f"{path}: actions off screen: {measured['outside']}"
-                )
-                page.evaluate(axe_source)
-                violations = page.evaluate(AUDIT)
-                assert violations == [], f"{path}: axe-core finds {violations}"
+                check_page(page, path, language, axe_source)
     finally:
         context.close()
 
@@ -302,6 +348,55 @@ def test_an_observers_pages_fit_and_pass_the_audit(
     )
 
 
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_monitors_pages_fit_and_pass_the_audit(
+    browser, live_server, site, monitor, language, width, axe_source, subtests
+):
+    walk(
+        browser,
+        live_server.url,
+        speaking(monitor, language),
+        monitor_pages(site),
+        width,
+        axe_source,
+        subtests,
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_two_factor_pages_fit_and_pass_the_audit(
+    browser, live_server, settings, db, chair_us, language, width, axe_source, subtests
+):
+    """A co-chair with an authenticator: the code asked at log-in, then the recovery codes
+    and the page to turn two-factor sign-in off."""
+    settings.OTP_TOTP_SYNC = False
+    device = TOTPDevice.objects.create(user=speaking(chair_us, language), name="Phone")
+
+    def type_the_code(page: Page) -> None:
+        # The password leads to the code's page: audited, then passed with the app's code.
+        assert "/accounts/two-factor/verify/" in page.url
+        with subtests.test(path="/accounts/two-factor/verify/"):
+            check_page(page, "/accounts/two-factor/verify/", language, axe_source)
+        page.locator("input[name=code]").fill(pyotp.TOTP(b32encode(device.bin_key)).now())
+        page.locator("input[name=code]").press("Enter")
+        page.wait_for_url(lambda url: "/two-factor/verify/" not in url)
+
+    # The account page then offers to turn two-factor sign-in off.
+    paths = ["/accounts/two-factor/recovery-codes/", "/accounts/"]
+    walk(
+        browser,
+        live_server.url,
+        chair_us,
+        paths,
+        width,
+        axe_source,
+        subtests,
+        after_log_in=type_the_code,
+    )
+
+
 # The pages of someone not logged in.
 ANONYMOUS_PAGES = [
     "/accounts/login/",
@@ -313,9 +408,23 @@ ANONYMOUS_PAGES = [
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_the_log_in_pages_fit_and_pass_the_audit(
-    browser, live_server, db, width, axe_source, subtests
+    browser, live_server, db, staff_admin, member_us, width, axe_source, subtests
 ):
-    walk(browser, live_server.url, None, ANONYMOUS_PAGES, width, axe_source, subtests)
+    # A link to choose a new password, and an invitation's link: pages reached from e-mails.
+    uid = urlsafe_base64_encode(force_bytes(member_us.pk))
+    reset = f"/accounts/reset/{uid}/{default_token_generator.make_token(member_us)}/"
+    link = invite_person(
+        staff_admin,
+        first_name="Olena",
+        last_name="Koval",
+        email="olena.koval@example.org",
+        role=Role.MEMBER,
+        party="UA",
+        organisation=None,
+        language="en",
+    )
+    paths = [*ANONYMOUS_PAGES, reset, f"/accounts/invitation/{link.token}/"]
+    walk(browser, live_server.url, None, paths, width, axe_source, subtests)
 
 
 # What the reader of a phone sees of the first milestone card and of the charts: each box

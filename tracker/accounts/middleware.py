@@ -52,6 +52,15 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+def language_of_pending(request: HttpRequest, user) -> str:
+    """The language of a person between their password and their code: the one chosen on the
+    log-in page, else their stored one (language_at_login makes it theirs once they are in)."""
+    chosen = request.session.get(CHOICE_BEFORE_LOGIN_KEY)
+    if supported(chosen):
+        return chosen
+    return user.language if supported(user.language) else translation.get_language()
+
+
 def language_at_login(request: HttpRequest, user) -> str:
     """The stored language, unless the person chose another one on the log-in page."""
     chosen = request.session.pop(CHOICE_BEFORE_LOGIN_KEY, None)

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -41,7 +42,7 @@ from tracker.accounts.forms import (
     TrackerPasswordResetForm,
     TrackerSetPasswordForm,
 )
-from tracker.accounts.middleware import CHOICE_BEFORE_LOGIN_KEY, supported
+from tracker.accounts.middleware import CHOICE_BEFORE_LOGIN_KEY, language_of_pending, supported
 from tracker.accounts.models import Invitation
 from tracker.core.http import HtmxHttpRequest
 
@@ -144,7 +145,11 @@ def two_factor_verify(request: HtmxHttpRequest) -> HttpResponse:
                 _("That code is not right. Type the code the app shows now, or a recovery code."),
             )
     context = {"form": form, "person": user, "next": _safe_next(request)}
-    return render(request, "accounts/two_factor_verify.html", context, status=status)
+    if not logging_in:
+        return render(request, "accounts/two_factor_verify.html", context, status=status)
+    # The password told who this is: the code is asked in their language.
+    with translation.override(language_of_pending(request, user)):
+        return render(request, "accounts/two_factor_verify.html", context, status=status)
 
 
 def _verified(request: HttpRequest, user, device, logging_in: bool) -> HttpResponse:
