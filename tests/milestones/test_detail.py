@@ -144,9 +144,9 @@ def test_detail_query_count_does_not_grow_with_the_log(
     client = login(member_ua)
 
     # Session, user, milestone, the agreements (for the header's switcher), log entries, their
-    # evidence, their translations, history (with the re-planning history), the verifier's
-    # name, the header's unread count.
-    with django_assert_num_queries(10):
+    # evidence, their translations, history (with the re-planning history and the verifier's
+    # name), the header's unread count.
+    with django_assert_num_queries(9):
         response = client.get(page(milestone_ua))
 
     assert response.status_code == 200

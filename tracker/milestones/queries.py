@@ -217,19 +217,21 @@ class MilestoneHistory:
 
 
 def milestone_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> MilestoneHistory:
-    """The milestone's history rows, read once (one query, plus one per kind of object a
-    changed foreign key names): the newest `limit` as entries, and from all of them every
-    change of the due date, newest first, with who, when, old → new, the slip from the
-    baseline after it and the reason. From the history table, so a change made anywhere (the
-    planning pages, the import, the admin) is listed. Every row is read, since a move may lie
-    anywhere in it; a milestone's history grows with its own edits only."""
+    """The milestone's history rows, read once (one query, with the people and organisations
+    its changes name; a change of provision adds one): the newest `limit` as entries, and from
+    all of them every change of the due date, newest first, with who, when, old → new, the slip
+    from the baseline after it and the reason. From the history table, so a change made
+    anywhere (the planning pages, the import, the admin) is listed. Every row is read, since a
+    move may lie anywhere in it; a milestone's history grows with its own edits only."""
     records = list(
         milestone.history.annotate(
             previous_due=Window(
                 Lag("due_date"), order_by=[F("history_date").asc(), F("history_id").asc()]
             )
         )
-        .select_related("history_user")
+        # The people and organisations a change may name come with the rows (nullable keys:
+        # an outer join keeps every row), so the usual history needs no lookup after it.
+        .select_related("history_user", *_JOINED_KEYS)
         .order_by("-history_date", "-history_id")
     )
     replans = [
@@ -245,6 +247,9 @@ def milestone_history(milestone: Milestone, limit: int = HISTORY_LIMIT) -> Miles
         if record.previous_due is not None and record.previous_due != record.due_date
     ]
     return MilestoneHistory(entries=_history_entries(records[: limit + 1], limit), replans=replans)
+
+
+_JOINED_KEYS = ("verified_by", "lead_organisation")
 
 
 def _history_entries(records: list, limit: int) -> list[HistoryEntry]:
@@ -263,11 +268,18 @@ def _history_entries(records: list, limit: int) -> list[HistoryEntry]:
                 wanted.setdefault(field.related_model, set()).update(
                     value for value in (change.old, change.new) if value is not None
                 )
-    related = {
-        (model, pk): obj
-        for model, pks in wanted.items()
-        for pk, obj in model._default_manager.in_bulk(pks).items()
-    }
+    related = {}
+    for record in records:
+        for name in _JOINED_KEYS:
+            obj = getattr(record, name)
+            if obj is not None:
+                related[(type(obj), obj.pk)] = obj
+    for model, pks in wanted.items():
+        missing = {pk for pk in pks if (model, pk) not in related}
+        if missing:
+            related.update(
+                ((model, pk), obj) for pk, obj in model._default_manager.in_bulk(missing).items()
+            )
     entries = []
     for index, record in enumerate(records[:limit]):
         changes = []
