@@ -203,7 +203,7 @@ def test_a_kind_or_field_that_is_not_translatable_is_404(login, member_ua, note,
 
 def test_the_milestone_page_shows_the_translation_beside_the_note(login, member_ua, note):
     member_ua.first_name, member_ua.last_name = "Olena", "Koval"
-    member_ua.save()
+    member_ua.save(update_fields=["first_name", "last_name"])
     save_translation(member_ua, note, "note", language="en", text="Tender documents drafted.")
 
     page = login(member_ua).get(milestone_page(note)).content.decode()

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from tracker.accounts.models import User
 from tracker.accounts.permissions import can_create_organisation, can_edit_organisation
+from tracker.core.history import stamp
 from tracker.core.models import Organisation
 from tracker.core.organisations import clean_name, organisation_errors
 
@@ -59,9 +60,7 @@ def _reason(reason: str | None) -> str:
 
 
 def _save(organisation: Organisation, user: User, reason: str, at: datetime.datetime, **kwargs):
-    organisation._history_user = user
-    organisation._history_date = at
-    organisation._change_reason = reason
+    stamp(organisation, by=user, at=at, reason=reason)
     try:
         # A savepoint, so that a name taken in a race is reported and the caller's
         # transaction can go on.

@@ -46,6 +46,7 @@ from tracker.accounts.permissions import (
     can_manage_own_account,
     can_manage_person,
 )
+from tracker.core.history import stamp
 from tracker.core.models import Affiliation
 
 if TYPE_CHECKING:
@@ -98,9 +99,7 @@ def _check_unchanged(current: User, expected: dict[str, Any]) -> None:
 def _save(
     person: User, actor: User | None, reason: str, fields: list[str], at: datetime.datetime
 ) -> None:
-    person._change_reason = reason[:REASON_MAX_CHARS]
-    person._history_user = actor
-    person._history_date = at
+    stamp(person, by=actor, at=at, reason=reason[:REASON_MAX_CHARS])
     person.save(update_fields=fields)
 
 
@@ -185,9 +184,7 @@ def invite_person(
         date_joined=at,
     )
     person.set_unusable_password()
-    person._change_reason = _("Invited")[:REASON_MAX_CHARS]
-    person._history_user = actor
-    person._history_date = at
+    stamp(person, by=actor, at=at, reason=_("Invited"))
     person.save()
     return _new_link(person, actor, at)
 

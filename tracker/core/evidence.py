@@ -21,6 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.core.history import stamp
 from tracker.core.limits import NOTE
 from tracker.core.models import Evidence, Visibility
 
@@ -257,8 +258,6 @@ def withdraw_evidence(evidence: Evidence, user, reason: str, *, at=None) -> Evid
             }
         )
     current.withdrawn_at, current.withdrawn_by, current.withdrawal_reason = at, user, reason
-    current._history_user = user
-    current._history_date = at
-    current._change_reason = reason
+    stamp(current, by=user, at=at, reason=reason)
     current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     return current

@@ -26,13 +26,19 @@ def changed_fields(record, previous, names: Iterable[str]) -> list[str]:
     return labels
 
 
-def create_recorded(model, *, by, at: datetime.datetime, reason: str = "", **fields):
-    """Create a row whose first history record (and so its audit entry) says who created it,
-    when — the service's ``at``, which a replay sets in the past — and why."""
-    obj = model(**fields)
+def stamp(obj, *, by, at: datetime.datetime, reason: str | None = None) -> None:
+    """Who makes the next save of `obj`, when (the service's ``at``, which a replay sets in
+    the past) and why: read by django-simple-history for the history record it writes, and so
+    by the audit entry (tracker.audit). An empty reason is none."""
     obj._history_user = by
     obj._history_date = at
-    if reason:
-        obj._change_reason = reason
+    obj._change_reason = reason or None
+
+
+def create_recorded(model, *, by, at: datetime.datetime, reason: str = "", **fields):
+    """Create a row whose first history record (and so its audit entry) says who created it,
+    when and why."""
+    obj = model(**fields)
+    stamp(obj, by=by, at=at, reason=reason)
     obj.save()
     return obj

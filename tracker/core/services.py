@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.core.history import stamp
 from tracker.core.models import Agreement, Mineral, Provision, ValueChainStage, Visibility
 
 AGREEMENT_FIELDS = (
@@ -57,12 +58,6 @@ class StaleVersion(Exception):
         label = current._meta.model_name
         super().__init__(f"{label} {current.pk} is now at version {current.version}")
         self.current = current
-
-
-def _stamp(obj: models.Model, user, reason: str, at: datetime.datetime) -> None:
-    obj._history_user = user
-    obj._history_date = at
-    obj._change_reason = reason
 
 
 def _assign(obj: models.Model, fields: Iterable[str], data: Mapping[str, Any]) -> list[str]:
@@ -126,7 +121,7 @@ def create_agreement(
     agreement = Agreement()
     _assign(agreement, AGREEMENT_FIELDS, data)
     _validate(agreement)
-    _stamp(agreement, user, reason or _("Agreement created"), at)
+    stamp(agreement, by=user, at=at, reason=reason or _("Agreement created"))
     agreement.save()
     return agreement
 
@@ -150,7 +145,7 @@ def update_agreement(
         return []
     _validate(current)
     current.version += 1
-    _stamp(current, user, reason or _("Agreement edited"), at)
+    stamp(current, by=user, at=at, reason=reason or _("Agreement edited"))
     current.save(update_fields=[*changed, "version"])
     return changed
 
@@ -179,7 +174,7 @@ def create_provision(
     _stage_errors(provision.value_chain_stages)
     provision.value_chain_stages = _ordered_stages(provision.value_chain_stages)
     _validate(provision)
-    _stamp(provision, user, reason or _("Provision added"), at)
+    stamp(provision, by=user, at=at, reason=reason or _("Provision added"))
     provision.save()
     # The history keeps the minerals as a second entry with the same reason and moment.
     provision.minerals.set(list(minerals))
@@ -220,7 +215,7 @@ def update_provision(
             del current.skip_history_when_saving
         changed.append("minerals")
     current.version += 1
-    _stamp(current, user, reason or _("Provision edited"), at)
+    stamp(current, by=user, at=at, reason=reason or _("Provision edited"))
     current.save(update_fields=[name for name in changed if name != "minerals"] + ["version"])
     return changed
 
@@ -254,8 +249,6 @@ def change_visibility(
         # A record with a version (checks, actions): an edit form opened before is stale.
         record.version += 1
         fields.append("version")
-    record._history_user = user
-    record._history_date = at or timezone.now()
-    record._change_reason = reason
+    stamp(record, by=user, at=at or timezone.now(), reason=reason)
     record.save(update_fields=fields)
     return record, True

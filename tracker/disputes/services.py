@@ -46,7 +46,7 @@ from tracker.accounts.permissions import (
 )
 from tracker.core import events, twokey
 from tracker.core import services as core_services
-from tracker.core.history import create_recorded
+from tracker.core.history import create_recorded, stamp
 from tracker.core.models import Agreement, Party, Provision, Visibility
 from tracker.disputes.models import (
     CLOSED_DISPUTE_STATUSES,
@@ -124,8 +124,7 @@ def _locked(dispute: Dispute) -> Dispute:
 def _supersede_open_proposal(user: User, dispute: Dispute, at: datetime.datetime) -> None:
     """Called with the dispute's row locked, so no proposal of it is decided meanwhile."""
     for proposal in dispute.proposals.select_for_update().filter(outcome=twokey.Outcome.OPEN):
-        proposal._history_user = user
-        proposal._history_date = at
+        stamp(proposal, by=user, at=at)
         twokey.decide(proposal, twokey.Outcome.SUPERSEDED, by=None, at=at)
 
 
@@ -188,8 +187,7 @@ def raise_dispute(
         status=DisputeStatus.RAISED,
         created_at=at,
     )
-    dispute._history_user = user
-    dispute._history_date = at
+    stamp(dispute, by=user, at=at)
     dispute.save()
     dispute.provisions.set(provisions)
     event = create_recorded(
@@ -255,9 +253,7 @@ def _apply_move(
         dispute.resolution = proposal.text
         dispute.resolved_on = timezone.localdate(at)
         fields += ["resolution", "resolved_on"]
-    dispute._history_user = user
-    dispute._history_date = at
-    dispute._change_reason = text or None
+    stamp(dispute, by=user, at=at, reason=text)
     dispute.save(update_fields=fields)
     event = create_recorded(
         DisputeEvent,
@@ -310,9 +306,7 @@ def propose_decision(
         proposed_at=at,
         text=text,
     )
-    proposal._history_user = user
-    proposal._history_date = at
-    proposal._change_reason = text
+    stamp(proposal, by=user, at=at, reason=text)
     proposal.save()
     create_recorded(
         DisputeEvent,
@@ -350,9 +344,7 @@ def concur(
     if not can_decide_proposal(user, proposal):
         raise PermissionDenied
     note = note.strip()
-    proposal._history_user = user
-    proposal._history_date = at
-    proposal._change_reason = note or None
+    stamp(proposal, by=user, at=at, reason=note)
     twokey.decide(proposal, twokey.Outcome.CONCURRED, by=user, at=at, note=note)
     # An open proposal is superseded by every other move, so its move is still allowed.
     _refuse_unless_allowed(dispute, proposal.decision)
@@ -372,9 +364,7 @@ def reject(
     at = at or timezone.now()
     if not can_decide_proposal(user, proposal):
         raise PermissionDenied
-    proposal._history_user = user
-    proposal._history_date = at
-    proposal._change_reason = reason.strip() or None
+    stamp(proposal, by=user, at=at, reason=reason.strip())
     twokey.decide(proposal, twokey.Outcome.REJECTED, by=user, at=at, note=reason)
     create_recorded(
         DisputeEvent,
@@ -405,9 +395,7 @@ def record_position(
     if not position:
         raise ValidationError({"responding_position": _("Write the position.")})
     dispute.responding_position = position
-    dispute._history_user = user
-    dispute._history_date = at
-    dispute._change_reason = position
+    stamp(dispute, by=user, at=at, reason=position)
     dispute.save(update_fields=["responding_position"])
     event = create_recorded(
         DisputeEvent,

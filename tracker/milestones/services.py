@@ -40,7 +40,7 @@ from tracker.accounts.permissions import (
 from tracker.core import events
 from tracker.core import services as core_services
 from tracker.core.evidence import MAX_FILES_PER_REQUEST, store_evidence, upload_errors
-from tracker.core.history import create_recorded
+from tracker.core.history import create_recorded, stamp
 from tracker.core.limits import NOTE
 from tracker.core.models import Evidence, Provision, ResponsibleParty, Visibility
 from tracker.milestones.models import CLOSED_STATUSES, Milestone, ProgressUpdate, Status
@@ -74,9 +74,7 @@ def _save(
     milestone: Milestone, user: User, reason: str, fields: list[str], at: datetime.datetime
 ) -> None:
     milestone.version += 1
-    milestone._change_reason = reason
-    milestone._history_user = user
-    milestone._history_date = at
+    stamp(milestone, by=user, at=at, reason=reason)
     milestone.save(update_fields=[*fields, "version", "updated_at"])
 
 
@@ -446,9 +444,7 @@ def create_milestone(
         percent_complete=percent,
         **values,
     )
-    milestone._change_reason = reason or _("Milestone planned")
-    milestone._history_user = user
-    milestone._history_date = at
+    stamp(milestone, by=user, at=at, reason=reason or _("Milestone planned"))
     milestone.save()
     create_recorded(
         ProgressUpdate,

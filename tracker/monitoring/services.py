@@ -37,6 +37,7 @@ from tracker.accounts.permissions import (
 from tracker.core import events
 from tracker.core import services as core_services
 from tracker.core.evidence import store_evidence, upload_errors
+from tracker.core.history import stamp
 from tracker.core.models import Evidence, Visibility
 from tracker.monitoring.models import FINDING_RESULTS, CorrectiveAction, MonitoringCheck
 
@@ -167,8 +168,7 @@ def _new_action(
     )
     if action.visibility not in Visibility.values:
         raise ValidationError({"visibility": _("Choose who may read it.")})
-    action._history_user = user
-    action._history_date = at
+    stamp(action, by=user, at=at)
     action.save()
     events.corrective_action_added.send(CorrectiveAction, action=action, actor=user, at=at)
     return action
@@ -194,8 +194,7 @@ def record_check(
         raise ValidationError({"visibility": _("Choose who may read it.")})
     uploads = _checked_uploads(uploads)
     check = MonitoringCheck(monitor=user, created_at=at, visibility=visibility, **_values(fields))
-    check._history_user = user
-    check._history_date = at
+    stamp(check, by=user, at=at)
     check.save()
     _attach(check, uploads, user)
     if first_action:
@@ -229,8 +228,7 @@ def update_check(
             changed.append(name)
     if changed:
         check.version += 1
-        check._history_user = user
-        check._history_date = at
+        stamp(check, by=user, at=at)
         check.save(update_fields=[*changed, "version"])
     elif uploads:
         # New evidence alone changes no column: the version moves on, so a form opened
@@ -285,9 +283,7 @@ def close_corrective_action(
     action.closed_by = user
     action.closing_note = closing_note
     action.version += 1
-    action._history_user = user
-    action._history_date = action.closed_at
-    action._change_reason = closing_note
+    stamp(action, by=user, at=action.closed_at, reason=closing_note)
     action.save(update_fields=["state", "closed_at", "closed_by", "closing_note", "version"])
     return action
 

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tracker.accounts.permissions import can_issue_report, can_read_restricted_editions
+from tracker.core.history import stamp
 from tracker.core.models import Agreement
 from tracker.reports import exporters
 from tracker.reports.builder import ComplianceReport, ReportScope
@@ -88,9 +89,7 @@ def render_files(issued: IssuedReport, scope: ReportScope) -> dict[str, bytes]:
 
 
 def _stamp(record: IssuedReport | IssuedFile, user: User, at: datetime.datetime) -> None:
-    record._history_user = user
-    record._history_date = at
-    record._change_reason = _("Report issued")
+    stamp(record, by=user, at=at, reason=_("Report issued"))
 
 
 # How many times a co-chair's issue is rendered again when another issue of the same

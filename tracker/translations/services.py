@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.core.history import stamp
 from tracker.core.models import Translation
 from tracker.translations.registry import kind_of
 
@@ -99,10 +100,7 @@ def save_translation(
             added_at=at,
         )
         update_fields = None
-    translation._history_user = user
-    translation._history_date = at
-    if reason:
-        translation._change_reason = reason
+    stamp(translation, by=user, at=at, reason=reason)
     try:
         with transaction.atomic():
             translation.save(update_fields=update_fields)
